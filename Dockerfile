@@ -1,0 +1,49 @@
+# Kudos container image.
+#
+#   docker build -t kudos .
+#   docker run -p 3000:3000 -v kudos-data:/data --env-file .env kudos
+#
+# Without DATABASE_URL the app keeps an embedded database under /data (mount a volume there to keep it);
+# with DATABASE_URL it uses that Postgres and /data stays empty. On start the app applies pending
+# migrations, then serves Slack (POST /slack/events), Teams (POST /api/messages), /healthz and /readyz.
+
+ARG NODE_IMAGE=node:20-bookworm-slim
+
+# ---- build: compile TypeScript, then keep only production dependencies ----
+FROM ${NODE_IMAGE} AS build
+WORKDIR /app
+
+# `npm install`, not `npm ci`: the committed lockfile may lack another platform's optional binaries,
+# which `npm ci` rejects; `npm install` adds them for this platform. No dependency needs its install
+# scripts.
+COPY package.json package-lock.json ./
+RUN npm install --ignore-scripts --no-audit --no-fund
+
+COPY . .
+RUN npm run build \
+ && npm prune --omit=dev --ignore-scripts --no-audit --no-fund
+
+# ---- runtime: compiled app and production dependencies only ----
+FROM ${NODE_IMAGE} AS runtime
+ENV NODE_ENV=production \
+    DATA_DIR=/data
+WORKDIR /app
+
+# Application files stay owned by root (read-only to the app); only the data directory is writable.
+COPY --from=build /app/package.json ./package.json
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/manifests ./manifests
+
+RUN mkdir -p /data && chown node:node /data
+VOLUME ["/data"]
+
+USER node
+EXPOSE 3000
+
+# Slim images have no curl: ask node itself.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
+
+# The compiled app migrates, then serves (what `npm start` does, without rebuilding).
+CMD ["node", "dist/src/main.js"]

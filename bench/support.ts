@@ -1,0 +1,95 @@
+/**
+ * What the Slack benchmarks share: a throw-away Postgres schema, the fake Slack Web API on its own thread
+ * (Slack is remote in production, so its work must not be billed to the app), the full app on that schema
+ * with an unlimited allowance, and a bare Bolt app to compare against.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { App } from '@slack/bolt';
+import pg from 'pg';
+import { loadConfig } from '../src/config';
+import { saveSetting } from '../src/core/settings-store';
+import { connectDatabase, type DatabaseHandle } from '../src/db/connect';
+import { startKudos, type KudosHandle } from '../src/kudos';
+import { createLogger } from '../src/logger';
+
+export const SIGNING_SECRET = 'bench-signing-secret';
+export const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface BenchRig {
+  kudos: KudosHandle;
+  database: DatabaseHandle;
+  /** The admin connection (outside the schema), for statistics. */
+  admin: pg.Client;
+  barePort: number;
+  close(): Promise<void>;
+}
+
+/** Starts everything; `bare` registers the baseline's ack-only listeners on a plain Bolt app. */
+export async function startRig(bare: (app: App) => void): Promise<BenchRig> {
+  const schema = `bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  const fake = await startFakeSlack();
+  const database = await connectDatabase({ url: DATABASE_URL, searchPath: schema, poolMax: 20 });
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SLACK_BOT_TOKEN: 'xoxb-bench',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.url,
+    SCHEDULER_ENABLED: 'false',
+    LOG_LEVEL: 'silent',
+  });
+  const kudos = await startKudos({ config, logger: createLogger('silent'), database });
+  // Unlimited allowance, so every request gives a kudos rather than meeting a refusal.
+  await saveSetting(database.db, { workspaceId: kudos.slack!.workspace().id, key: 'allowancePerDay', value: null, expectedVersion: 0, actorId: null });
+
+  const app = new App({
+    signingSecret: SIGNING_SECRET,
+    authorize: async () => ({ botToken: 'xoxb-bench', botUserId: 'UKUDOSBOT' }),
+    clientOptions: { slackApiUrl: fake.url },
+  });
+  bare(app);
+  const server = (await app.start(0)) as Server;
+  return {
+    kudos,
+    database,
+    admin,
+    barePort: (server.address() as AddressInfo).port,
+    close: async () => {
+      await app.stop();
+      await kudos.stop();
+      await database.close();
+      await fake.stop();
+      await admin.query(`drop schema ${schema} cascade`);
+      await admin.end();
+    },
+  };
+}
+
+function startFakeSlack(): Promise<{ url: string; stop: () => Promise<number> }> {
+  // Registers tsx in the worker first, so it can run TypeScript like the rest of the benchmark.
+  const file = JSON.stringify(path.join(__dirname, 'fake-slack-worker.ts'));
+  const worker = new Worker(`require('tsx/cjs/api').register(); require(${file});`, { eval: true });
+  return new Promise((resolve, reject) => {
+    worker.once('error', reject);
+    worker.once('message', (m: { port: number }) => resolve({ url: `http://127.0.0.1:${m.port}/api/`, stop: () => worker.terminate() }));
+  });
+}
+
+export function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+export function runMain(main: () => Promise<void>): void {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,144 @@
+import { config as loadDotenv } from 'dotenv';
+import { z } from 'zod';
+
+/**
+ * The environment, parsed and validated once. This is the only module that reads process.env;
+ * everything else receives a frozen Config.
+ */
+
+const optionalString = z
+  .string()
+  .trim()
+  .transform((s) => (s === '' ? undefined : s))
+  .optional();
+
+const boolFlag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: optionalString,
+    DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
+    DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    DATA_DIR: z.string().trim().min(1).default('./data'),
+    SLACK_SIGNING_SECRET: optionalString,
+    SLACK_BOT_TOKEN: optionalString.pipe(z.string().startsWith('xoxb-', 'must be a bot token (xoxb-…)').optional()),
+    SLACK_APP_TOKEN: optionalString.pipe(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional()),
+    SLACK_API_URL: optionalString.pipe(z.url().optional()),
+    MICROSOFT_APP_ID: optionalString,
+    MICROSOFT_APP_PASSWORD: optionalString,
+    MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi', '']).optional().default(''),
+    MICROSOFT_APP_TENANT_ID: optionalString,
+    TEAMS_ALLOW_UNAUTHENTICATED: boolFlag,
+    KUDOS_ADMINS: optionalString,
+    SCHEDULER_ENABLED: z.enum(['true', 'false', '']).optional().transform((v) => v !== 'false'),
+    JOB_GRACE_HOURS: z.coerce.number().min(0).max(24 * 14).default(24),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SLACK_SIGNING_SECRET'],
+        message: 'is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)',
+      });
+    }
+    if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !env.SLACK_BOT_TOKEN) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when Slack is configured' });
+    }
+    if (env.MICROSOFT_APP_ID && env.MICROSOFT_APP_TYPE !== 'UserAssignedMsi' && !env.MICROSOFT_APP_PASSWORD) {
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_PASSWORD'], message: 'is required with MICROSOFT_APP_ID' });
+    }
+    if (env.MICROSOFT_APP_TYPE === 'SingleTenant' && !env.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_TENANT_ID'], message: 'is required for SingleTenant' });
+    }
+  });
+
+export interface SlackConfig {
+  readonly botToken: string;
+  readonly signingSecret: string | undefined;
+  readonly appToken: string | undefined;
+  readonly apiUrl: string | undefined;
+}
+
+export interface TeamsConfig {
+  readonly appId: string | undefined;
+  readonly appPassword: string | undefined;
+  readonly appType: string;
+  readonly tenantId: string | undefined;
+  readonly allowUnauthenticated: boolean;
+}
+
+export interface Config {
+  readonly port: number;
+  readonly host: string | undefined;
+  readonly databaseUrl: string | undefined;
+  readonly databasePoolMax: number;
+  readonly dataDir: string;
+  readonly slack: SlackConfig | undefined;
+  readonly teams: TeamsConfig | undefined;
+  readonly seedAdmins: readonly string[];
+  readonly schedulerEnabled: boolean;
+  readonly jobGraceHours: number;
+  readonly shutdownTimeoutMs: number;
+  readonly logLevel: string;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Parses the environment (after reading `.env` when it is process.env) into a frozen Config. */
+export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
+  }
+  const e = parsed.data;
+  const slack: SlackConfig | undefined = e.SLACK_BOT_TOKEN
+    ? Object.freeze({
+        botToken: e.SLACK_BOT_TOKEN,
+        signingSecret: e.SLACK_SIGNING_SECRET,
+        appToken: e.SLACK_APP_TOKEN,
+        apiUrl: e.SLACK_API_URL,
+      })
+    : undefined;
+  const teams: TeamsConfig | undefined =
+    e.MICROSOFT_APP_ID || e.TEAMS_ALLOW_UNAUTHENTICATED
+      ? Object.freeze({
+          appId: e.MICROSOFT_APP_ID,
+          appPassword: e.MICROSOFT_APP_PASSWORD,
+          appType: e.MICROSOFT_APP_TYPE || 'MultiTenant',
+          tenantId: e.MICROSOFT_APP_TENANT_ID,
+          allowUnauthenticated: e.TEAMS_ALLOW_UNAUTHENTICATED,
+        })
+      : undefined;
+  return Object.freeze({
+    port: e.PORT,
+    host: e.HOST,
+    databaseUrl: e.DATABASE_URL,
+    databasePoolMax: e.DATABASE_POOL_MAX,
+    dataDir: e.DATA_DIR,
+    slack,
+    teams,
+    seedAdmins: Object.freeze(
+      (e.KUDOS_ADMINS ?? '')
+        .split(/[\s,]+/)
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
+    schedulerEnabled: e.SCHEDULER_ENABLED,
+    jobGraceHours: e.JOB_GRACE_HOURS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    logLevel: e.LOG_LEVEL,
+  });
+}
+
+function readProcessEnv(): NodeJS.ProcessEnv {
+  loadDotenv({ quiet: true });
+  return process.env;
+}

@@ -1,0 +1,68 @@
+import type { Kysely } from 'kysely';
+import type { Database, PersonRow, WorkspaceRow } from '../db/schema';
+import { findPeople, upsertPerson } from '../db/queries/people';
+import type { Directory, Profile } from './types';
+
+/** Profiles older than this are looked up again (names, time zones and deactivations change). */
+export const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
+
+export type Resolved = { person: PersonRow; found: true } | { person: null; found: false };
+
+/**
+ * Finds people by platform id, asking the directory only for those unknown or stale. When the platform
+ * cannot be asked (an outage), a person we already know is used as known, and an unknown one gets a
+ * placeholder (workspace time zone, looked up again next time): a kudos is never lost to an outage.
+ */
+export async function resolvePeople(
+  db: Kysely<Database>,
+  directory: Directory,
+  workspace: WorkspaceRow,
+  ids: string[],
+  now: Date,
+  /** Rows already loaded for these ids (saves a round trip); looked up when absent. */
+  preloaded?: PersonRow[],
+): Promise<Map<string, Resolved>> {
+  const unique = [...new Set(ids)];
+  const known = new Map((preloaded ?? (await findPeople(db, workspace.id, unique))).map((p) => [p.external_id, p]));
+  const out = new Map<string, Resolved>();
+  await Promise.all(
+    unique.map(async (id) => {
+      const cached = known.get(id);
+      const fresh = cached?.profile_fetched_at && now.getTime() - new Date(cached.profile_fetched_at).getTime() < PROFILE_TTL_MS;
+      if (cached && fresh) {
+        out.set(id, { person: cached, found: true });
+        return;
+      }
+      let profile: Profile | null;
+      try {
+        profile = await directory.lookup(workspace.external_id, id);
+      } catch {
+        const person = cached ?? (await upsertPerson(db, workspace.id, placeholder(id), null));
+        out.set(id, { person, found: true });
+        return;
+      }
+      if (!profile) {
+        out.set(id, { person: null, found: false });
+        return;
+      }
+      out.set(id, { person: await upsertPerson(db, workspace.id, profile, now), found: true });
+    }),
+  );
+  return out;
+}
+
+/** One person, for commands that only concern the caller (stats, undo, home). */
+export async function resolvePerson(
+  db: Kysely<Database>,
+  directory: Directory,
+  workspace: WorkspaceRow,
+  id: string,
+  now: Date,
+): Promise<PersonRow | null> {
+  const r = (await resolvePeople(db, directory, workspace, [id], now)).get(id);
+  return r?.found ? r.person : null;
+}
+
+function placeholder(id: string): Profile {
+  return { externalId: id, displayName: '', timeZone: null, isBot: false, isDeleted: false, isPlatformAdmin: false };
+}

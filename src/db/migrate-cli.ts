@@ -1,0 +1,22 @@
+import { loadConfig } from '../config';
+import { createLogger } from '../logger';
+import { connectDatabase } from './connect';
+import { migrateToLatest } from './migrate';
+
+/** `npm run migrate`: applies pending migrations and exits. */
+async function run(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const handle = await connectDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
+  try {
+    const { applied } = await migrateToLatest(handle.db, handle.kind);
+    logger.info({ applied, database: handle.kind }, applied.length ? 'migrations applied' : 'database already up to date');
+  } finally {
+    await handle.close();
+  }
+}
+
+run().catch((err: unknown) => {
+  process.stderr.write(`Migration failed: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

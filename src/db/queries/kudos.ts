@@ -1,0 +1,206 @@
+import type { Kysely } from 'kysely';
+import type { Database, KudosRow, PostStatus } from '../schema';
+import type { KudosView, PersonView } from '../../core/types';
+
+export async function findKudosBySourceKey(db: Kysely<Database>, workspaceId: number, sourceKey: string): Promise<KudosRow | undefined> {
+  return db.selectFrom('kudos').selectAll().where('workspace_id', '=', workspaceId).where('source_key', '=', sourceKey).executeTakeFirst();
+}
+
+export async function findKudosById(db: Kysely<Database>, workspaceId: number, id: number): Promise<KudosRow | undefined> {
+  return db.selectFrom('kudos').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
+}
+
+/** Locks the kudos row for a reversal (select … for update). */
+export async function lockKudos(db: Kysely<Database>, workspaceId: number, id: number): Promise<KudosRow | undefined> {
+  return db
+    .selectFrom('kudos')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst();
+}
+
+export async function recipientCount(db: Kysely<Database>, kudosId: number): Promise<number> {
+  const row = await db
+    .selectFrom('kudos_recipient')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('kudos_id', '=', kudosId)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function markRevoked(
+  db: Kysely<Database>,
+  workspaceId: number,
+  id: number,
+  by: number | null,
+  reason: string,
+  at: Date,
+): Promise<KudosRow | undefined> {
+  return db
+    .updateTable('kudos')
+    .set({ revoked_at: at, revoked_by: by, revoked_reason: reason })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+export async function setPost(
+  db: Kysely<Database>,
+  workspaceId: number,
+  id: number,
+  post: { status: PostStatus; channelId?: string | null; ts?: string | null },
+): Promise<void> {
+  await db
+    .updateTable('kudos')
+    .set({
+      post_status: post.status,
+      ...(post.channelId !== undefined ? { post_channel_id: post.channelId } : {}),
+      ...(post.ts !== undefined ? { post_ts: post.ts } : {}),
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .execute();
+}
+
+/**
+ * Takes the right to post a kudos (pending → posting). Exactly one caller gets it, so the request that
+ * recorded the kudos and the sweeper that finds it undelivered after a crash never both post it.
+ */
+export async function claimPost(db: Kysely<Database>, workspaceId: number, id: number): Promise<boolean> {
+  const row = await db
+    .updateTable('kudos')
+    .set({ post_status: 'posting' })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('post_status', '=', 'pending')
+    .returning('id')
+    .executeTakeFirst();
+  return !!row;
+}
+
+/** Kudos recorded before `before` whose post was never attempted (the process stopped in between). */
+export async function undeliveredKudos(db: Kysely<Database>, workspaceId: number, before: Date, limit: number): Promise<KudosRow[]> {
+  return db
+    .selectFrom('kudos')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('post_status', '=', 'pending')
+    .where('created_at', '<', before)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
+/** The giver's latest kudos of the given sources since `since`, not yet revoked. */
+export async function findLatestGiven(
+  db: Kysely<Database>,
+  workspaceId: number,
+  giverId: number,
+  since: Date,
+  sources: string[],
+): Promise<KudosRow | undefined> {
+  return db
+    .selectFrom('kudos')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('giver_id', '=', giverId)
+    .where('created_at', '>=', since)
+    .where('revoked_at', 'is', null)
+    .where('source', 'in', sources as KudosRow['source'][])
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** Full views (giver, recipients, values) for rendering, in the order of `ids`. */
+export async function loadKudosViews(db: Kysely<Database>, workspaceId: number, ids: number[]): Promise<KudosView[]> {
+  if (!ids.length) return [];
+  const rows = await db
+    .selectFrom('kudos as k')
+    .innerJoin('person as g', 'g.id', 'k.giver_id')
+    .selectAll('k')
+    .select(['g.external_id as giver_external_id', 'g.display_name as giver_display_name'])
+    .where('k.workspace_id', '=', workspaceId)
+    .where('k.id', 'in', ids)
+    .execute();
+  const recipients = await db
+    .selectFrom('kudos_recipient as r')
+    .innerJoin('person as p', 'p.id', 'r.recipient_id')
+    .select(['r.kudos_id', 'p.id', 'p.external_id', 'p.display_name'])
+    .where('r.workspace_id', '=', workspaceId)
+    .where('r.kudos_id', 'in', ids)
+    .orderBy('p.id')
+    .execute();
+  const values = await db
+    .selectFrom('kudos_value as kv')
+    .innerJoin('value as v', 'v.id', 'kv.value_id')
+    .select(['kv.kudos_id', 'v.slug', 'v.label', 'v.emoji', 'v.position'])
+    .where('kv.workspace_id', '=', workspaceId)
+    .where('kv.kudos_id', 'in', ids)
+    .orderBy('v.position')
+    .orderBy('v.id')
+    .execute();
+  const byId = new Map<number, KudosView>();
+  for (const r of rows) {
+    byId.set(r.id, {
+      id: r.id,
+      workspaceId: r.workspace_id,
+      source: r.source,
+      giver: { id: r.giver_id, externalId: r.giver_external_id, displayName: r.giver_display_name },
+      recipients: [],
+      message: r.message,
+      values: [],
+      createdAt: new Date(r.created_at),
+      channelId: r.channel_id,
+      messageTs: r.message_ts,
+      permalink: r.permalink,
+      emoji: r.emoji,
+      postChannelId: r.post_channel_id,
+      postTs: r.post_ts,
+      parentId: r.parent_id,
+      campaignKey: r.campaign_key,
+      revokedAt: r.revoked_at ? new Date(r.revoked_at) : null,
+      revokedReason: r.revoked_reason,
+    });
+  }
+  for (const r of recipients) {
+    const p: PersonView = { id: r.id, externalId: r.external_id, displayName: r.display_name };
+    byId.get(r.kudos_id)?.recipients.push(p);
+  }
+  for (const v of values) byId.get(v.kudos_id)?.values.push({ slug: v.slug, label: v.label, emoji: v.emoji });
+  return ids.map((id) => byId.get(id)).filter((k): k is KudosView => !!k);
+}
+
+/** Counts for one person since an instant (null = all time), ignoring revoked kudos. */
+export async function countGivenAndReceived(
+  db: Kysely<Database>,
+  workspaceId: number,
+  personId: number,
+  since: Date | null,
+): Promise<{ given: number; received: number }> {
+  let given = db
+    .selectFrom('kudos as k')
+    .innerJoin('kudos_recipient as r', 'r.kudos_id', 'k.id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('k.workspace_id', '=', workspaceId)
+    .where('k.giver_id', '=', personId)
+    .where('k.revoked_at', 'is', null);
+  let received = db
+    .selectFrom('kudos_recipient as r')
+    .innerJoin('kudos as k', 'k.id', 'r.kudos_id')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('r.workspace_id', '=', workspaceId)
+    .where('r.recipient_id', '=', personId)
+    .where('k.revoked_at', 'is', null);
+  if (since) {
+    given = given.where('k.created_at', '>=', since);
+    received = received.where('r.created_at', '>=', since);
+  }
+  const [g, r] = await Promise.all([given.executeTakeFirstOrThrow(), received.executeTakeFirstOrThrow()]);
+  return { given: Number(g.n), received: Number(r.n) };
+}

@@ -1,0 +1,51 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../core/clock';
+import type { Database } from '../db/schema';
+import type { Logger } from '../logger';
+import type { Background } from '../server/background';
+import { CAMPAIGN_JOBS } from './campaign-jobs';
+import { digestJob } from './digest-job';
+import type { JobPoster, JobSource } from './ports';
+import { startTicker, type Ticker } from './schedule';
+import { runDueJobs, type SchedulerDeps, type TickSummary } from './scheduler';
+
+/** Every job source the app runs: the digest, then Customer Service Week and the observances. */
+export const JOB_SOURCES: readonly JobSource[] = [digestJob, ...CAMPAIGN_JOBS];
+
+/** The scheduler as the composition root holds it: the tick, the timer, and a way to run a tick now. */
+export class Jobs {
+  readonly deps: SchedulerDeps;
+  private ticker: Ticker | undefined;
+
+  constructor(opts: { db: Kysely<Database>; posters: readonly JobPoster[]; clock: Clock; logger: Logger; graceHours: number; sources?: readonly JobSource[] }) {
+    this.deps = {
+      db: opts.db,
+      posters: opts.posters,
+      sources: opts.sources ?? JOB_SOURCES,
+      clock: opts.clock,
+      logger: opts.logger.child({ component: 'jobs' }),
+      graceHours: opts.graceHours,
+      replicaId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+    };
+  }
+
+  /** One tick now (at `now`, else the clock's time). */
+  runNow(now?: Date): Promise<TickSummary> {
+    return runDueJobs(now ? { ...this.deps, clock: () => now } : this.deps);
+  }
+
+  /** Starts the minute tick, and catches up at once on what came due while this replica was down. */
+  start(background: Background): void {
+    if (this.ticker) return;
+    this.ticker = startTicker((now) => this.runNow(now), { clock: this.deps.clock, logger: this.deps.logger });
+    background.run('scheduled jobs catch-up', () => this.runNow());
+  }
+
+  async stop(): Promise<void> {
+    const t = this.ticker;
+    this.ticker = undefined;
+    await t?.stop();
+  }
+}

@@ -1,0 +1,289 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../core/clock';
+import type { Settings } from '../core/settings';
+import { loadSettings } from '../core/settings-store';
+import type { Database, JobRunRow, WorkspaceRow } from '../db/schema';
+import type { Logger } from '../logger';
+import { JobPostError, type DueRun, type JobPoster, type JobSource } from './ports';
+import {
+  claimNewRun,
+  existingRunKeys,
+  findRun,
+  markFinished,
+  markPosted,
+  markPosting,
+  reclaimDueRuns,
+  reclaimFinishedRun,
+  recordSkipped,
+  scheduleRetry,
+} from './runs';
+
+/**
+ * One pass of the job scheduler, run on every replica every minute (and once at start-up, which is the
+ * catch-up after downtime). Plain function of `now`: tests call it with an injected clock.
+ *
+ * For each installed workspace a poster serves, and each source, the latest due occurrence is claimed by
+ * inserting its (workspace, kind, period) row; the replica that gets the row posts, the others do nothing.
+ * Posting exactly once, after a crash too:
+ *   1. the run moves to 'posting' before the post, and the post carries the run id;
+ *   2. the platform's message id is recorded in the same statement that marks the run posted;
+ *   3. a run found in 'posting' (its holder crashed) first asks the poster whether its post exists, and only
+ *      posts if it certainly does not; when that cannot be told, the run is reported failed, not re-posted.
+ * An occurrence older than the grace window when first seen is recorded as skipped, not posted late.
+ */
+
+export interface SchedulerDeps {
+  db: Kysely<Database>;
+  posters: readonly JobPoster[];
+  sources: readonly JobSource[];
+  clock: Clock;
+  logger: Logger;
+  /** How late a missed run may still be posted (config JOB_GRACE_HOURS). */
+  graceHours: number;
+  /** Names this replica in job_run.claimed_by. */
+  replicaId: string;
+  /** How long a claim holds before another replica may take the run over. */
+  leaseMs?: number;
+  /** Attempts before a run that keeps failing for now is given up. */
+  maxAttempts?: number;
+}
+
+export interface TickSummary {
+  posted: number;
+  failed: number;
+  skipped: number;
+  /** Runs left for a later attempt. */
+  retrying: number;
+}
+
+/** Longer than any single attempt can take (a few API calls, each waiting at most a minute for a rate limit). */
+export const DEFAULT_LEASE_MS = 10 * 60_000;
+export const DEFAULT_MAX_ATTEMPTS = 8;
+const MAX_BACKOFF_MS = 60 * 60_000;
+
+type Outcome = keyof TickSummary | 'none';
+
+export async function runDueJobs(deps: SchedulerDeps): Promise<TickSummary> {
+  const now = deps.clock();
+  const summary: TickSummary = { posted: 0, failed: 0, skipped: 0, retrying: 0 };
+  const count = (o: Outcome) => {
+    if (o !== 'none') summary[o]++;
+  };
+  const workspaces = await deps.db.selectFrom('workspace').selectAll().where('uninstalled_at', 'is', null).orderBy('id').execute();
+  const served = new Map<number, { workspace: WorkspaceRow; poster: JobPoster }>();
+  for (const workspace of workspaces) {
+    const poster = deps.posters.find((p) => p.platform === workspace.platform && p.serves(workspace));
+    if (poster) served.set(workspace.id, { workspace, poster });
+  }
+  if (!served.size) return summary;
+  const settingsOf = memo((id: number) => loadSettings(deps.db, id));
+
+  // Runs whose retry time came, or whose holder vanished mid-run.
+  const taken = await reclaimDueRuns(deps.db, { workspaceIds: [...served.keys()], kinds: deps.sources.map((s) => s.kind) }, claimOf(deps, now));
+  for (const run of taken) {
+    const { workspace, poster } = served.get(run.workspace_id)!;
+    const source = deps.sources.find((s) => s.kind === run.kind)!;
+    count(await guarded(deps, run, () => settingsOf(workspace.id).then((settings) => processRun(deps, { workspace, poster, source, settings, run, now }))));
+  }
+
+  // New occurrences.
+  for (const { workspace, poster } of served.values()) {
+    try {
+      const settings = await settingsOf(workspace.id);
+      for (const source of deps.sources) {
+        const due = source
+          .due(workspace, settings, now)
+          .filter((d) => d.dueAt.getTime() <= now.getTime() && d.dueAt.getTime() >= new Date(workspace.installed_at).getTime());
+        const seen = await existingRunKeys(deps.db, workspace.id, source.kind, due.map((d) => d.periodKey));
+        for (const d of due.filter((x) => !seen.has(x.periodKey))) {
+          count(await startRun(deps, { workspace, poster, source, settings, due: d, now }));
+        }
+      }
+    } catch (err) {
+      deps.logger.error({ err, workspace: workspace.id }, 'scheduled jobs failed for a workspace');
+    }
+  }
+  if (summary.posted || summary.failed || summary.skipped || summary.retrying) deps.logger.info({ ...summary }, 'scheduled jobs ran');
+  return summary;
+}
+
+interface RunContext {
+  workspace: WorkspaceRow;
+  poster: JobPoster;
+  source: JobSource;
+  settings: Settings;
+  now: Date;
+}
+
+async function startRun(deps: SchedulerDeps, ctx: RunContext & { due: DueRun }): Promise<Outcome> {
+  const { workspace, source, due, now } = ctx;
+  const run = { workspaceId: workspace.id, kind: source.kind, periodKey: due.periodKey, dueAt: due.dueAt, target: due.target };
+  if (now.getTime() - due.dueAt.getTime() > deps.graceHours * 3_600_000) {
+    const recorded = await recordSkipped(deps.db, run, `missed: nobody was running within ${deps.graceHours} h of the due time`, now);
+    if (recorded) deps.logger.warn({ workspace: workspace.id, kind: source.kind, period: due.periodKey }, 'scheduled run missed beyond the grace window');
+    return recorded ? 'skipped' : 'none';
+  }
+  const claimed = await claimNewRun(deps.db, run, claimOf(deps, now));
+  if (!claimed) return 'none'; // another replica claimed it
+  return guarded(deps, claimed, () => processRun(deps, { ...ctx, run: claimed }));
+}
+
+/** Posts one run this replica holds, handling every way that can go (used by the tick and by postRunNow). */
+async function processRun(deps: SchedulerDeps, ctx: RunContext & { run: JobRunRow }): Promise<Outcome> {
+  const { db, logger } = deps;
+  const { workspace, poster, source, settings, run, now } = ctx;
+  const log = logger.child({ runId: run.id, workspace: workspace.id, kind: run.kind, period: run.period_key });
+  const target = run.target;
+  if (!target) {
+    await markFinished(db, run.id, 'failed', 'no_channel', now);
+    log.warn('no channel is configured for this scheduled post');
+    return 'failed';
+  }
+
+  if (run.status === 'posting') {
+    // The previous holder stopped after it may have posted: look before posting again.
+    const found = await poster.findPost(workspace, target, run.id, new Date(run.claimed_at ?? run.due_at)).catch(() => undefined);
+    if (typeof found === 'string') {
+      await markPosted(db, run.id, found, now);
+      log.info({ messageRef: found }, 'found the post of an interrupted run; marked it posted');
+      return 'posted';
+    }
+    if (found === undefined) {
+      await markFinished(db, run.id, 'failed', `post_unconfirmed: ${run.last_error ?? 'interrupted while posting'}`, now);
+      log.warn('an interrupted run may or may not have posted; reported instead of posting again');
+      return 'failed';
+    }
+  }
+
+  const max = deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (run.attempts > max) {
+    // Unexpected errors (not refusals) end an attempt without a retry time; the lease brings the run back.
+    await markFinished(db, run.id, 'failed', `gave up after ${max} attempts: ${run.last_error ?? 'unexpected error'}`, now);
+    return 'failed';
+  }
+
+  const built = await source.build({ db, workspace, settings, run, now });
+  if ('skip' in built) {
+    await markFinished(db, run.id, 'skipped', built.skip, now);
+    return 'skipped';
+  }
+  if (!(await markPosting(db, run.id, deps.replicaId, now))) return 'none'; // taken over meanwhile
+
+  let ref: string;
+  try {
+    ref = await poster.post(workspace, target, built.post, run.id);
+  } catch (err) {
+    if (err instanceof JobPostError && err.opts.permanent) {
+      await markFinished(db, run.id, 'failed', err.code, now);
+      log.warn({ code: err.code }, 'scheduled post refused; not retrying');
+      return 'failed';
+    }
+    // Refused for now (JobPostError): nothing was posted. Anything else: it may have been.
+    const refused = err instanceof JobPostError;
+    const code = refused ? err.code : errorText(err);
+    return retryLater(deps, run, now, { status: refused ? 'claimed' : 'posting', code, afterSec: refused ? err.opts.retryAfterSec : undefined });
+  }
+  await markPosted(db, run.id, ref, now);
+  log.info({ messageRef: ref }, 'scheduled post sent');
+  return 'posted';
+}
+
+async function retryLater(
+  deps: SchedulerDeps,
+  run: JobRunRow,
+  now: Date,
+  r: { status: 'claimed' | 'posting'; code: string; afterSec?: number },
+): Promise<Outcome> {
+  const max = deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  const waitMs = r.afterSec !== undefined ? Math.max(1, r.afterSec) * 1000 : Math.min(MAX_BACKOFF_MS, 60_000 * 2 ** Math.max(0, run.attempts - 1));
+  const at = new Date(now.getTime() + waitMs);
+  const lateBy = at.getTime() - new Date(run.due_at).getTime();
+  if (run.attempts >= max || lateBy > deps.graceHours * 3_600_000) {
+    // Given up after a post that may have gone out: reported as unconfirmed, like an interrupted run.
+    const reason = `${r.status === 'posting' ? 'post_unconfirmed: ' : ''}${r.code} (gave up after ${run.attempts} attempts)`;
+    await markFinished(deps.db, run.id, 'failed', reason, now);
+    deps.logger.warn({ runId: run.id, code: r.code }, 'scheduled post gave up');
+    return 'failed';
+  }
+  // A run that may have posted looks for its post first on its next attempt.
+  await scheduleRetry(deps.db, run.id, { status: r.status, at, error: r.code });
+  deps.logger.warn({ runId: run.id, code: r.code, retryAt: at.toISOString() }, 'scheduled post will be retried');
+  return 'retrying';
+}
+
+/** Errors from the database or a bug: logged, and the run's lease lets another attempt happen later. */
+async function guarded(deps: SchedulerDeps, run: JobRunRow, work: () => Promise<Outcome>): Promise<Outcome> {
+  try {
+    return await work();
+  } catch (err) {
+    deps.logger.error({ err, runId: run.id }, 'scheduled run failed unexpectedly; it will be retried when its lease ends');
+    await deps.db
+      .updateTable('job_run')
+      .set({ last_error: errorText(err) })
+      .where('id', '=', run.id)
+      .execute()
+      .catch(() => undefined);
+    return 'none';
+  }
+}
+
+export type PostNowOutcome =
+  | { status: 'posted'; run: JobRunRow }
+  | { status: 'already_posted'; run: JobRunRow }
+  | { status: 'in_progress'; run: JobRunRow }
+  | { status: 'failed' | 'skipped' | 'retrying'; run: JobRunRow };
+
+/**
+ * Posts one occurrence now, through the same claim as the scheduler (an admin's "post now", the command
+ * line): a period already posted is not posted again; one that failed or was skipped is tried again, since
+ * someone asked for it explicitly.
+ */
+export async function postRunNow(
+  deps: SchedulerDeps,
+  args: { workspace: WorkspaceRow; poster: JobPoster; source: JobSource; due: DueRun },
+): Promise<PostNowOutcome> {
+  const now = deps.clock();
+  const { workspace, poster, source, due } = args;
+  const claim = claimOf(deps, now);
+  const run = { workspaceId: workspace.id, kind: source.kind, periodKey: due.periodKey, dueAt: due.dueAt, target: due.target };
+  let held = await claimNewRun(deps.db, run, claim);
+  if (!held) {
+    const existing = (await findRun(deps.db, workspace.id, source.kind, due.periodKey))!;
+    if (existing.status === 'posted') return { status: 'already_posted', run: existing };
+    if (existing.status === 'failed' || existing.status === 'skipped') held = await reclaimFinishedRun(deps.db, existing.id, claim);
+    else if (existing.next_attempt_at && new Date(existing.next_attempt_at).getTime() <= now.getTime()) {
+      held = (await reclaimDueRuns(deps.db, { workspaceIds: [workspace.id], kinds: [source.kind] }, claim)).find((r) => r.id === existing.id);
+    }
+    if (!held) return { status: 'in_progress', run: (await findRun(deps.db, workspace.id, source.kind, due.periodKey))! };
+    // A failed or skipped run is posted where the settings say now, not where they said then.
+    if (held.target !== due.target && held.status === 'claimed') {
+      await deps.db.updateTable('job_run').set({ target: due.target }).where('id', '=', held.id).execute();
+      held = { ...held, target: due.target };
+    }
+  }
+  const settings = await loadSettings(deps.db, workspace.id);
+  const outcome = await processRun(deps, { workspace, poster, source, settings, run: held, now });
+  const after = (await findRun(deps.db, workspace.id, source.kind, due.periodKey))!;
+  if (outcome === 'posted') return { status: 'posted', run: after };
+  if (outcome === 'none') return { status: 'in_progress', run: after };
+  return { status: outcome, run: after };
+}
+
+function claimOf(deps: SchedulerDeps, now: Date) {
+  return { by: deps.replicaId, now, leaseMs: deps.leaseMs ?? DEFAULT_LEASE_MS };
+}
+
+function errorText(err: unknown): string {
+  const code = (err as { code?: unknown })?.code;
+  if (typeof code === 'string') return code;
+  return err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200);
+}
+
+function memo<K, V>(fn: (k: K) => Promise<V>): (k: K) => Promise<V> {
+  const cache = new Map<K, Promise<V>>();
+  return (k) => {
+    let v = cache.get(k);
+    if (!v) cache.set(k, (v = fn(k)));
+    return v;
+  };
+}

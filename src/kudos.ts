@@ -1,0 +1,136 @@
+import { sql } from 'kysely';
+import type { Config } from './config';
+import { activeCampaignAt, campaignKeyAt, challengeProgress } from './core/campaigns';
+import { systemClock, type Clock } from './core/clock';
+import { connectDatabase, type DatabaseHandle } from './db/connect';
+import { migrateToLatest, migrationsPending } from './db/migrate';
+import type { Logger } from './logger';
+import { Background } from './server/background';
+import { HttpServer } from './server/http';
+import { SlackAdapter } from './slack/app';
+import { campaignStatsExtras } from './slack/campaign';
+import { TeamsAdapter } from './teams/app';
+import { Jobs } from './jobs/jobs';
+import type { JobPoster } from './jobs/ports';
+import type { TickSummary } from './jobs/scheduler';
+import { SlackJobPoster } from './slack/job-poster';
+import { TeamsJobPoster } from './teams/job-poster';
+
+export interface StartOptions {
+  config: Config;
+  logger: Logger;
+  clock?: Clock;
+  /** Use this database instead of connecting from config (tests pass a prepared schema). */
+  database?: DatabaseHandle;
+  /** How waiting for Slack's Retry-After is done (tests record instead). */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface KudosHandle {
+  port: number;
+  database: DatabaseHandle;
+  background: Background;
+  slack: SlackAdapter | undefined;
+  teams: TeamsAdapter | undefined;
+  jobs: Jobs;
+  /** Runs one scheduler tick now (at `now`, else the clock's time); the minute timer does the same. */
+  runJobsNow(now?: Date): Promise<TickSummary>;
+  /** Graceful stop: the scheduler, HTTP (draining requests in flight), background work, adapters, then the pool. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The composition root as a function, so the real app runs the same way from main.ts and from the
+ * end-to-end tests: config → database → migrations → adapters → one HTTP server.
+ */
+export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
+  const { config, logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const database =
+    opts.database ?? (await connectDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax }));
+  const ownsDatabase = !opts.database;
+  const migrated = await migrateToLatest(database.db, database.kind);
+  if (migrated.applied.length) logger.info({ applied: migrated.applied }, 'migrations applied');
+  const where = database.kind === 'postgres' ? 'postgres' : ownsDatabase ? `embedded (${config.dataDir})` : 'embedded';
+  logger.info({ database: where }, 'database ready');
+
+  const background = new Background(logger);
+  const slack = config.slack
+    ? new SlackAdapter({ config: config.slack, db: database.db, logger, clock, background, sleep: opts.sleep, campaignKeyAt, statsExtras: campaignStatsExtras,
+        // The App Home: admins named by the operator, campaign progress, and "Post digest now" through the scheduler below.
+        seedAdmins: config.seedAdmins, campaigns: { activeCampaignAt, challengeProgress }, scheduler: () => jobs.deps })
+    : undefined;
+  const teams = config.teams
+    ? new TeamsAdapter({ config: config.teams, db: database.db, logger, clock, background, seedAdmins: config.seedAdmins, campaignKeyAt })
+    : undefined;
+  if (!config.slack && !config.teams) {
+    logger.warn('Neither Slack nor Teams is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), or MICROSOFT_APP_ID. Health endpoints are up.');
+  }
+
+  const http = new HttpServer(
+    {
+      health: async () => json(200, { status: 'ok' }),
+      ready: async () => {
+        const checks: Record<string, boolean> = {};
+        try {
+          await sql`select 1`.execute(database.db);
+          checks.database = true;
+          checks.migrations = (await migrationsPending(database.db)) === 0;
+        } catch {
+          checks.database = false;
+          checks.migrations = false;
+        }
+        if (slack) checks.slack = slack.isReady();
+        const ok = Object.values(checks).every(Boolean);
+        return json(ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks });
+      },
+      slack: slack ? (req, body) => slack.handleHttp(req.headers, body) : undefined,
+      teams: teams ? (req, res, body) => teams.handleHttp(req, res, body) : undefined,
+    },
+    logger,
+  );
+  const port = await http.listen(config.port, config.host);
+  logger.info({ port }, 'listening');
+  // Teams activities left unfinished by a crash are handled again (the inbox keeps them).
+  await teams?.start().catch((err: unknown) => logger.error({ err }, 'Teams inbox sweep failed'));
+
+  // Slack start-up (auth.test, Socket Mode) may wait for Slack to be reachable; HTTP is up meanwhile.
+  const slackStarted = slack?.start().catch((err: unknown) => {
+    logger.fatal({ err }, 'Slack could not start');
+    throw err;
+  });
+  if (slackStarted) await Promise.race([slackStarted, new Promise((r) => setTimeout(r, 10_000).unref())]);
+
+  // Scheduled posts (digest, campaigns): each platform that is configured posts for its own workspaces.
+  const posters: JobPoster[] = [];
+  if (slack) posters.push(new SlackJobPoster({ api: slack.api, workspace: () => (slack.isReady() ? slack.workspace() : undefined), logger }));
+  if (teams) posters.push(new TeamsJobPoster(teams.ctx));
+  const jobs = new Jobs({ db: database.db, posters, clock, logger, graceHours: config.jobGraceHours });
+  if (config.schedulerEnabled) jobs.start(background);
+
+  let stopping: Promise<void> | undefined;
+  return {
+    port,
+    database,
+    background,
+    slack,
+    teams,
+    jobs,
+    runJobsNow: (now) => jobs.runNow(now),
+    stop: () =>
+      (stopping ??= (async () => {
+        logger.info('stopping');
+        await jobs.stop();
+        teams?.stop();
+        await http.stop(config.shutdownTimeoutMs);
+        await background.drain(config.shutdownTimeoutMs);
+        await slack?.stop();
+        if (ownsDatabase) await database.close();
+        logger.info('stopped');
+      })()),
+  };
+}
+
+function json(status: number, body: unknown) {
+  return { status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}

@@ -1,0 +1,86 @@
+import type { Logger } from '../logger';
+
+/**
+ * Work that continues after a request has been answered (posting a kudos after the ack, processing a stored
+ * event). Tracked so that shutdown can drain it and tests can await it instead of sleeping.
+ *
+ * Work may run in a *lane* with a concurrency limit. A burst of requests then queues its follow-up work
+ * instead of taking every database connection and Slack call at once, so acknowledgements (which Slack
+ * waits for) stay fast, and posting stays within what Slack accepts.
+ */
+/**
+ * Stored platform events are processed eight at a time; kudos posts and DMs go out four at a time (Slack
+ * accepts about one message per second per channel anyway).
+ */
+export const DEFAULT_LANES: Readonly<Record<string, number>> = Object.freeze({ events: 8, delivery: 4 });
+
+export class Background {
+  private readonly pending = new Set<Promise<void>>();
+  private waiters: Array<() => void> = [];
+  private readonly lanes = new Map<string, { limit: number; active: number; queue: Array<() => void> }>();
+
+  constructor(
+    private readonly logger: Logger,
+    lanes: Readonly<Record<string, number>> = DEFAULT_LANES,
+  ) {
+    for (const [name, limit] of Object.entries(lanes)) this.lanes.set(name, { limit: Math.max(1, limit), active: 0, queue: [] });
+  }
+
+  run(label: string, work: () => Promise<unknown>, lane?: string): void {
+    const l = lane ? this.lanes.get(lane) : undefined;
+    const start = l ? this.slot(l) : Promise.resolve();
+    const p: Promise<void> = start
+      .then(work)
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          this.logger.error({ err, task: label }, 'background task failed');
+        },
+      )
+      .finally(() => {
+        if (l) this.release(l);
+        this.pending.delete(p);
+        if (this.pending.size === 0) {
+          const ws = this.waiters;
+          this.waiters = [];
+          for (const w of ws) w();
+        }
+      });
+    this.pending.add(p);
+  }
+
+  get size(): number {
+    return this.pending.size;
+  }
+
+  /** Resolves once nothing is pending (including work started by pending work). */
+  idle(): Promise<void> {
+    if (this.pending.size === 0) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  /** Waits for pending work up to `timeoutMs`; true when everything finished. */
+  async drain(timeoutMs: number): Promise<boolean> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), timeoutMs);
+    });
+    const done = await Promise.race([this.idle().then(() => true as const), timeout]);
+    clearTimeout(timer);
+    return done;
+  }
+
+  private slot(l: { limit: number; active: number; queue: Array<() => void> }): Promise<void> {
+    if (l.active < l.limit) {
+      l.active++;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => l.queue.push(resolve));
+  }
+
+  private release(l: { limit: number; active: number; queue: Array<() => void> }): void {
+    const next = l.queue.shift();
+    if (next) next();
+    else l.active--;
+  }
+}

@@ -1,0 +1,302 @@
+import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
+import type { Kysely } from 'kysely';
+import type { Clock } from '../core/clock';
+import type { CoreDeps } from '../core/give';
+import { seedAdmins, slackSeedAdmins } from '../core/admin';
+import type { CampaignsPort } from '../core/home';
+import { DEFAULT_VALUES } from '../core/values';
+import { markDelivered, markFailed, claimStaleDeliveries, storeDelivery } from '../db/queries/inbox';
+import { upsertWorkspace } from '../db/queries/workspaces';
+import type { Database, WorkspaceRow } from '../db/schema';
+import type { SlackConfig } from '../config';
+import type { Logger } from '../logger';
+import type { Background } from '../server/background';
+import type { SchedulerDeps } from '../jobs/scheduler';
+import { SlackApi, SlackCallError } from './api';
+import type { SlackContext } from './context';
+import { SlackDirectory } from './directory';
+import { belongsTo, workspaceKey, type SlackIdentity } from './identity';
+import { KudosReceiver, type HttpReply } from './receiver';
+import * as giveButton from './listeners/give-button';
+import { flushDueDms } from './dm-batches';
+import { deliverLeftovers } from './redeliver';
+import * as giveModal from './listeners/give-modal';
+import * as giveShortcut from './listeners/give-shortcut';
+import * as reactions from './listeners/reactions';
+import * as lifecycle from './listeners/lifecycle';
+import * as thanksCommand from './listeners/thanks-command';
+import { SlackHome, type SlackHomeOptions } from './home';
+import * as adminDigest from './listeners/admin-digest';
+import * as appHome from './listeners/app-home';
+import * as settingsForms from './listeners/settings';
+
+export interface SlackAdapterOptions {
+  config: SlackConfig;
+  db: Kysely<Database>;
+  logger: Logger;
+  clock: Clock;
+  background: Background;
+  campaignKeyAt?: CoreDeps['campaignKeyAt'];
+  statsExtras?: thanksCommand.StatsExtras;
+  /** Injected waiting for Slack's Retry-After (tests record instead of waiting). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Delay between auth.test attempts while Slack is unreachable at start-up. */
+  identityRetryMs?: number;
+  sweepIntervalMs?: number;
+  dmFlushIntervalMs?: number;
+  /** KUDOS_ADMINS: seeds the admin list on first start and always counts as admins. */
+  seedAdmins?: readonly string[];
+  /** The running campaign and a person's challenge progress, for the App Home. */
+  campaigns?: CampaignsPort;
+  /** The app's job scheduler, so "Post digest now" claims runs exactly as it does. */
+  scheduler?: () => SchedulerDeps | undefined;
+  /** App Home refresh debounce, and a replacement renderer (benchmarks). */
+  home?: Pick<SlackHomeOptions, 'refreshDelayMs' | 'render'> & { tickMs?: number };
+}
+
+/** Errors that mean the token itself is wrong: retrying cannot help, the operator must act. */
+const FATAL_AUTH = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'no_permission']);
+
+export class SlackAdapter {
+  readonly api: SlackApi;
+  readonly app: App;
+  readonly receiver: KudosReceiver;
+  readonly ctx: SlackContext;
+  /** The App Home: publishing, debounced refreshes after kudos, admin checks. */
+  readonly home: SlackHome;
+  private identity: SlackIdentity | undefined;
+  private ws: WorkspaceRow | undefined;
+  private stopped = false;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly opts: SlackAdapterOptions) {
+    const { config, logger } = opts;
+    this.api = new SlackApi({ token: config.botToken, apiUrl: config.apiUrl, logger, sleep: opts.sleep });
+    const directory = new SlackDirectory(this.api);
+    const self = this;
+    this.ctx = {
+      db: opts.db,
+      api: this.api,
+      directory,
+      clock: opts.clock,
+      logger,
+      background: opts.background,
+      workspace: () => self.workspace(),
+      botUserId: () => self.requireIdentity().botUserId,
+      identity: () => self.requireIdentity(),
+      core: () => ({ db: opts.db, directory, clock: opts.clock, campaignKeyAt: opts.campaignKeyAt }),
+    };
+    this.receiver = new KudosReceiver({
+      signingSecret: config.signingSecret,
+      appToken: config.appToken,
+      apiUrl: config.apiUrl,
+      logger,
+      background: opts.background,
+      now: () => opts.clock().getTime(),
+      hooks: {
+        ready: () => !!this.ws,
+        accepts: (body) => !!this.identity && belongsTo(body, this.identity),
+        storeEvent: async (body) => {
+          const row = await storeDelivery(opts.db, {
+            platform: 'slack',
+            deliveryId: String(body.event_id),
+            workspaceId: this.ws?.id ?? null,
+            body,
+            now: opts.clock(),
+          });
+          return row ? { stored: true, id: row.id } : { stored: false };
+        },
+        processStoredEvent: (id, body, retry) => this.processStored(id, body, retry),
+      },
+    });
+    this.app = new App({
+      receiver: this.receiver,
+      // The token is known, so a fixed authorize answers Bolt without an auth.test of its own at construction.
+      authorize: async () => {
+        const id = this.requireIdentity();
+        return {
+          botToken: config.botToken,
+          botUserId: id.botUserId,
+          botId: id.botId ?? undefined,
+          teamId: id.teamId ?? undefined,
+          enterpriseId: id.enterpriseId ?? undefined,
+        };
+      },
+      logger: boltLogger(logger),
+      logLevel: LogLevel.WARN,
+      extendedErrorHandler: true,
+      // Bolt's conversation store is not used; without it no lookup (and no thrown 'not found') per request.
+      convoStore: false,
+      clientOptions: { slackApiUrl: config.apiUrl, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true },
+    });
+    // Log with context, then rethrow so the receiver knows the listener failed (an event stays in the inbox).
+    const onError = async ({ error, body }: ExtendedErrorHandlerArgs): Promise<void> => {
+      const b = body as Record<string, unknown> | undefined;
+      logger.error({ err: error, type: b?.type ?? (b?.command ? 'command' : undefined) }, 'Slack listener error');
+      throw error;
+    };
+    this.app.error(onError as never);
+    thanksCommand.register(this.app, this.ctx, { stats: opts.statsExtras });
+    giveModal.register(this.app, this.ctx);
+    giveButton.register(this.app, this.ctx);
+    giveShortcut.register(this.app, this.ctx);
+    reactions.register(this.app, this.ctx);
+    lifecycle.register(this.app, this.ctx);
+    this.home = new SlackHome(this.ctx, { seedAdmins: opts.seedAdmins, campaigns: opts.campaigns, ...opts.home });
+    this.ctx.homes = this.home;
+    appHome.register(this.app, this.ctx, this.home);
+    settingsForms.register(this.app, this.ctx, this.home);
+    adminDigest.register(this.app, this.ctx, this.home, { scheduler: opts.scheduler });
+  }
+
+  /**
+   * Finds out who the bot is (auth.test), records the workspace, connects Socket Mode if configured, picks up
+   * events a crash left unfinished, then keeps sweeping for them and sending batched DMs.
+   */
+  async start(): Promise<void> {
+    await this.resolveIdentity();
+    if (this.stopped) return;
+    await this.receiver.start();
+    await this.sweepInbox();
+    await this.deliverLeftovers();
+    const every = (ms: number, label: string, work: () => Promise<unknown>) => {
+      const t = setInterval(() => this.opts.background.run(label, work), ms);
+      t.unref();
+      this.timers.push(t);
+    };
+    every(this.opts.sweepIntervalMs ?? 60_000, 'sweep slack inbox', async () => {
+      await this.sweepInbox();
+      await this.deliverLeftovers();
+    });
+    every(this.opts.dmFlushIntervalMs ?? 15_000, 'send batched DMs', () => this.flushDms());
+    every(this.opts.home?.tickMs ?? 5_000, 'refresh app homes', () => this.home.flushDue());
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    for (const t of this.timers) clearInterval(t);
+    this.timers = [];
+    this.home.cancelPending();
+    await this.receiver.stop();
+  }
+
+  /** Posts kudos an earlier stop left recorded but unposted (also run on a timer). */
+  deliverLeftovers(): Promise<number> {
+    return this.ws ? deliverLeftovers(this.ctx) : Promise.resolve(0);
+  }
+
+  /** Sends recipient DMs whose batch is due (also run on a timer). */
+  flushDms(): Promise<number> {
+    return this.ws ? flushDueDms(this.ctx) : Promise.resolve(0);
+  }
+
+  isReady(): boolean {
+    return !!this.ws;
+  }
+
+  workspace(): WorkspaceRow {
+    if (!this.ws) throw new Error('Slack workspace not known yet');
+    return this.ws;
+  }
+
+  handleHttp(headers: import('node:http').IncomingHttpHeaders, rawBody: Buffer): Promise<HttpReply> {
+    return this.receiver.handleHttp(headers, rawBody);
+  }
+
+  /** Re-processes events that were stored and acknowledged but never finished (a crash, a failure). */
+  async sweepInbox(): Promise<number> {
+    if (!this.ws) return 0;
+    const rows = await claimStaleDeliveries(this.opts.db, 'slack', this.opts.clock(), 100);
+    for (const row of rows) await this.processStored(row.id, row.body as Record<string, unknown>, {});
+    if (rows.length) this.opts.logger.info({ count: rows.length }, 'processed events left unfinished');
+    return rows.length;
+  }
+
+  private async processStored(id: number, body: Record<string, unknown>, retry: { num?: number; reason?: string }): Promise<void> {
+    try {
+      await this.app.processEvent({ body, ack: async () => undefined, retryNum: retry.num, retryReason: retry.reason });
+      await markDelivered(this.opts.db, { id, now: this.opts.clock() });
+    } catch (err) {
+      await markFailed(this.opts.db, id, err instanceof Error ? err.message : String(err), this.opts.clock()).catch(() => undefined);
+    }
+  }
+
+  /** KUDOS_ADMINS into the admin list, the first time (it shows in the App Home and the audit log). */
+  private async seedAdminList(): Promise<void> {
+    const seeds = slackSeedAdmins(this.opts.seedAdmins ?? []);
+    if (!this.ws || !seeds.length) return;
+    try {
+      if (await seedAdmins(this.opts.db, this.ws.id, seeds)) this.opts.logger.info({ count: seeds.length }, 'admin list seeded from KUDOS_ADMINS');
+    } catch (err) {
+      this.opts.logger.warn({ err }, 'could not seed the admin list');
+    }
+  }
+
+  private requireIdentity(): SlackIdentity {
+    if (!this.identity) throw new Error('Slack identity not known yet');
+    return this.identity;
+  }
+
+  private async resolveIdentity(): Promise<void> {
+    for (;;) {
+      try {
+        const res = await this.api.call<{
+          ok: boolean;
+          team_id?: string;
+          team?: string;
+          user_id?: string;
+          bot_id?: string;
+          enterprise_id?: string;
+          is_enterprise_install?: boolean;
+          url?: string;
+        }>('auth.test', {});
+        this.identity = {
+          teamId: res.team_id ?? null,
+          enterpriseId: res.enterprise_id ?? null,
+          isEnterpriseInstall: !!res.is_enterprise_install,
+          botUserId: String(res.user_id),
+          botId: res.bot_id ?? null,
+          teamName: res.team ?? null,
+          url: res.url ?? null,
+        };
+        this.ws = await upsertWorkspace(
+          this.opts.db,
+          {
+            platform: 'slack',
+            externalId: workspaceKey(this.identity),
+            enterpriseId: this.identity.enterpriseId,
+            name: this.identity.teamName,
+            botUserId: this.identity.botUserId,
+          },
+          DEFAULT_VALUES,
+        );
+        this.opts.logger.info({ workspace: this.ws.external_id, name: this.identity.teamName }, 'connected to Slack');
+        await this.seedAdminList();
+        return;
+      } catch (err) {
+        const code = err instanceof SlackCallError ? err.code : String(err);
+        if (FATAL_AUTH.has(code)) throw new Error(`Slack rejected SLACK_BOT_TOKEN (${code}). Check the token in your environment.`);
+        if (this.stopped) return;
+        this.opts.logger.warn({ code }, 'Slack is not reachable yet; retrying');
+        await new Promise((r) => setTimeout(r, this.opts.identityRetryMs ?? 5000));
+      }
+    }
+  }
+}
+
+function boltLogger(logger: Logger): BoltLogger {
+  const child = logger.child({ component: 'bolt' });
+  let level: LogLevel = LogLevel.WARN;
+  return {
+    debug: (...m: unknown[]) => child.debug(m.map(String).join(' ')),
+    info: (...m: unknown[]) => child.info(m.map(String).join(' ')),
+    warn: (...m: unknown[]) => child.warn(m.map(String).join(' ')),
+    error: (...m: unknown[]) => child.error(m.map(String).join(' ')),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}

@@ -1,0 +1,26 @@
+import type { Kysely } from 'kysely';
+import type { Clock } from '../core/clock';
+import type { CoreDeps } from '../core/give';
+import type { Database, WorkspaceRow } from '../db/schema';
+import type { Logger } from '../logger';
+import type { Background } from '../server/background';
+import type { SlackApi } from './api';
+import type { SlackDirectory } from './directory';
+import type { SlackIdentity } from './identity';
+
+/** Everything a Slack listener needs, wired once in app.ts. */
+export interface SlackContext {
+  db: Kysely<Database>;
+  api: SlackApi;
+  directory: SlackDirectory;
+  clock: Clock;
+  logger: Logger;
+  background: Background;
+  /** The installed workspace (known once auth.test has answered). */
+  workspace(): WorkspaceRow;
+  botUserId(): string;
+  identity(): SlackIdentity;
+  core(): CoreDeps;
+  /** App Homes to refresh after kudos are given or received (debounced per person). */
+  homes?: { touch(userIds: Iterable<string>): void };
+}

@@ -1,0 +1,53 @@
+import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import { resolvePerson } from '../../core/people';
+import { setPreferences } from '../../db/queries/people';
+import { HOME_ACTION } from '../blocks/home';
+import type { SlackContext } from '../context';
+import type { SlackHome } from '../home';
+
+interface HomeOpenedEvent {
+  type: 'app_home_opened';
+  user: string;
+  /** 'home' or 'messages': only the Home tab is ours to draw. */
+  tab?: string;
+}
+
+/**
+ * The App Home for everyone: published each time someone opens the Home tab (Slack sends app_home_opened on
+ * every open, through the event inbox), and the two preferences on it.
+ */
+export function register(app: App, ctx: SlackContext, home: SlackHome): void {
+  app.event('app_home_opened', async ({ event }) => {
+    const e = event as unknown as HomeOpenedEvent;
+    if (e.tab !== 'home' || !e.user) return;
+    await home.publish(e.user);
+    await ctx.db
+      .updateTable('person')
+      .set({ home_opened_at: ctx.clock() })
+      .where('workspace_id', '=', ctx.workspace().id)
+      .where('external_id', '=', e.user)
+      .execute();
+  });
+
+  const preference = (field: 'dmEnabled' | 'rankingsEnabled') =>
+    async ({ ack, body, action }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction }) => {
+      await ack();
+      const ws = ctx.workspace();
+      // The person is who Slack says clicked (body.user), whatever the button's value claims about anyone.
+      const me = await resolvePerson(ctx.db, ctx.directory, ws, body.user.id, ctx.clock());
+      if (!me) return;
+      const on = action.value === 'on';
+      await setPreferences(ctx.db, ws.id, me.id, { [field]: on });
+      const text =
+        field === 'dmEnabled'
+          ? on
+            ? "DMs are on: I'll tell you when someone thanks you."
+            : "DMs are off: you'll still see every kudos here and in the channel."
+          : on
+            ? 'You may appear in the weekly rankings again.'
+            : "You won't be named in the weekly rankings. Your kudos still count.";
+      await home.publish(body.user.id, { kind: 'ok', text });
+    };
+  app.action<BlockAction<ButtonAction>>(HOME_ACTION.dm, preference('dmEnabled'));
+  app.action<BlockAction<ButtonAction>>(HOME_ACTION.rankings, preference('rankingsEnabled'));
+}

@@ -1,0 +1,118 @@
+import type { App } from '@slack/bolt';
+import { giveKudos } from '../../core/give';
+import { loadSettings } from '../../core/settings-store';
+import { findPeople } from '../../db/queries/people';
+import { listValues } from '../../db/queries/values';
+import { SlackCallError } from '../api';
+import { GIVE_MODAL_CALLBACK, BLOCK, ACTION, giveModalView, modalErrors, type GiveModalMetadata } from '../blocks/give-modal';
+import { confirmationReply } from '../blocks/messages';
+import { afterCampaignGive } from '../campaign';
+import type { SlackContext } from '../context';
+import { deliveryNotice, notifyRecipients, postKudos } from '../deliver';
+
+export async function openGiveModal(
+  ctx: SlackContext,
+  triggerId: string,
+  metadata: GiveModalMetadata,
+  opts: { initialRecipients?: string[]; lockChannel?: boolean } = {},
+): Promise<void> {
+  const ws = ctx.workspace();
+  const [settings, values] = await Promise.all([loadSettings(ctx.db, ws.id), listValues(ctx.db, ws.id, { activeOnly: true })]);
+  await ctx.api.call('views.open', {
+    trigger_id: triggerId,
+    view: giveModalView({
+      values,
+      valueRequired: settings.valueRequired,
+      minMessageLength: settings.minMessageLength,
+      metadata,
+      initialRecipients: opts.initialRecipients,
+      lockChannel: opts.lockChannel,
+    }),
+  });
+}
+
+interface ViewState {
+  values: Record<string, Record<string, { selected_users?: string[]; selected_options?: Array<{ value: string }>; value?: string | null; selected_conversation?: string | null }>>;
+}
+
+export function register(app: App, ctx: SlackContext): void {
+  app.view(GIVE_MODAL_CALLBACK, async ({ ack, body, view }) => {
+    const ws = ctx.workspace();
+    const meta = parseMetadata(view.private_metadata);
+    const state = (view.state as ViewState).values;
+    const field = (block: string) => state[block]?.[ACTION];
+    const recipients = field(BLOCK.recipients)?.selected_users ?? [];
+    const valueSlugs = (field(BLOCK.values)?.selected_options ?? []).map((o) => o.value);
+    const message = (field(BLOCK.message)?.value ?? '').trim();
+    const chosenChannel = field(BLOCK.channel)?.selected_conversation ?? meta.channelId;
+    const responseUrl = (body as { response_urls?: Array<{ response_url: string; channel_id: string }> }).response_urls?.[0]?.response_url ?? null;
+    const giverId = body.user.id;
+
+    const result = await giveKudos(ctx.core(), ws, {
+      workspaceId: ws.id,
+      giver: giverId,
+      recipients,
+      message,
+      values: valueSlugs,
+      source: meta.source,
+      // A view keeps its id across resubmissions after field errors; nothing was recorded for those.
+      sourceKey: `slack:view:${view.id}`,
+      channelId: meta.source === 'shortcut' ? meta.channelId : chosenChannel,
+      messageTs: meta.messageTs ?? null,
+      permalink: meta.permalink ?? null,
+    });
+    if (result.status === 'refused') {
+      const names = new Map((await findPeople(ctx.db, ws.id, recipients)).map((p) => [p.external_id, p.display_name]));
+      const plainMention = (id: string) => (names.get(id) ? `@${names.get(id)}` : 'that person');
+      await ack({ response_action: 'errors', errors: modalErrors(result.refusals, !!state[BLOCK.values], plainMention) });
+      return;
+    }
+    await ack();
+    if (result.status === 'duplicate') return;
+
+    const { kudos, recipients: people, settings } = result;
+    ctx.background.run('deliver modal kudos', async () => {
+      const target = settings.kudosChannel ?? chosenChannel;
+      const outcome = await postKudos(ctx, kudos, {
+        channelId: target,
+        threadTs: target === meta.channelId ? meta.threadTs : null,
+        responseUrl: target === chosenChannel ? responseUrl : null,
+      });
+      const confirm = confirmationReply(kudos, result.skipped, result.allowance);
+      const notice = deliveryNotice(outcome);
+      await tellGiver(ctx, giverId, target, notice ? `${confirm.text}\n${notice}` : confirm.text, confirm.blocks);
+      await notifyRecipients(ctx, kudos, people, target ? `<#${target}>` : null);
+    }, 'delivery');
+    afterCampaignGive(ctx, kudos, result.giver);
+  });
+}
+
+/** An ephemeral note in the channel, or a DM when the bot cannot write there. */
+export async function tellGiver(ctx: SlackContext, userId: string, channelId: string | null, text: string, blocks?: unknown[]): Promise<void> {
+  if (channelId) {
+    try {
+      await ctx.api.call('chat.postEphemeral', { channel: channelId, user: userId, text, ...(blocks ? { blocks } : {}) });
+      return;
+    } catch (err) {
+      ctx.logger.info({ code: err instanceof SlackCallError ? err.code : String(err) }, 'ephemeral note failed; sending a DM');
+    }
+  }
+  await ctx.api.postMessage({ channel: userId, text }).catch((err: unknown) => {
+    ctx.logger.warn({ code: err instanceof SlackCallError ? err.code : String(err) }, 'could not reach the giver');
+  });
+}
+
+function parseMetadata(raw: string | undefined): GiveModalMetadata {
+  try {
+    const m = JSON.parse(raw ?? '{}') as Partial<GiveModalMetadata>;
+    return {
+      channelId: typeof m.channelId === 'string' ? m.channelId : null,
+      threadTs: typeof m.threadTs === 'string' ? m.threadTs : null,
+      permalink: typeof m.permalink === 'string' ? m.permalink : null,
+      messageTs: typeof m.messageTs === 'string' ? m.messageTs : null,
+      source: m.source === 'shortcut' ? 'shortcut' : 'modal',
+    };
+  } catch {
+    return { channelId: null, source: 'modal' };
+  }
+}

@@ -1,0 +1,39 @@
+import type { App, MessageShortcut } from '@slack/bolt';
+import { SlackCallError } from '../api';
+import type { SlackContext } from '../context';
+import { permalinkFor } from '../identity';
+import { openGiveModal } from './give-modal';
+
+export const GIVE_SHORTCUT_CALLBACK = 'give_kudos_shortcut';
+
+/**
+ * "Give kudos" from a message's menu: the modal, prefilled with the message's author and a link to it; the
+ * kudos is posted in that message's thread.
+ */
+export function register(app: App, ctx: SlackContext): void {
+  app.shortcut<MessageShortcut>({ callback_id: GIVE_SHORTCUT_CALLBACK, type: 'message_action' }, async ({ ack, shortcut }) => {
+    await ack();
+    const message = shortcut.message as { ts: string; thread_ts?: string; user?: string; bot_id?: string };
+    const channelId = shortcut.channel.id;
+    const author = message.user && !message.bot_id && message.user !== shortcut.user.id ? message.user : undefined;
+    try {
+      await openGiveModal(
+        ctx,
+        shortcut.trigger_id,
+        {
+          channelId,
+          threadTs: message.thread_ts ?? message.ts,
+          messageTs: message.ts,
+          permalink: permalinkFor(ctx.identity(), channelId, message.ts, message.thread_ts),
+          source: 'shortcut',
+        },
+        { initialRecipients: author ? [author] : [], lockChannel: true },
+      );
+    } catch (err) {
+      ctx.logger.warn({ code: err instanceof SlackCallError ? err.code : String(err) }, 'could not open the give-kudos form from a shortcut');
+      await ctx.api
+        .call('chat.postEphemeral', { channel: channelId, user: shortcut.user.id, text: "I couldn't open the kudos form just now. Please try again." })
+        .catch(() => undefined);
+    }
+  });
+}

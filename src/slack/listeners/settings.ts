@@ -1,0 +1,291 @@
+import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, ExternalSelectAction, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { createValue, editValue, type AdminCheck } from '../../core/admin';
+import { validateCustomObservance, MAX_CUSTOM_OBSERVANCES, type CustomObservance } from '../../core/observances';
+import { saveSetting, loadSettingsSnapshot } from '../../core/settings-store';
+import { findValue, listValues, searchValues } from '../../db/queries/values';
+import { SlackCallError } from '../api';
+import { HOME_ACTION, type HomeSettingKey } from '../blocks/home';
+import {
+  CALLBACK,
+  CONFLICT_TEXT,
+  MODAL_ACTION,
+  NOT_ADMIN_TEXT,
+  SETTING_TITLES,
+  customFormModal,
+  customListModal,
+  firstBlock,
+  isHomeSettingKey,
+  noticeModal,
+  readCustomForm,
+  readSettingForm,
+  readValueForm,
+  settingErrorBlocks,
+  settingModal,
+  valueFormModal,
+  valuesListModal,
+  type CustomMeta,
+  type SettingMeta,
+  type ValueMeta,
+  type ViewState,
+} from '../blocks/settings-modals';
+import { emoji } from '../blocks/text';
+import type { SlackContext } from '../context';
+import type { SlackHome } from '../home';
+import type { ModalView } from '../types';
+
+type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
+
+/**
+ * The admin configuration in Slack: one modal per setting, the values, and custom observances, all opened
+ * from the App Home. Every button and every submission checks the acting user (body.user.id, from the
+ * signed payload) on the server; private_metadata only says which version a form was opened with, and the
+ * save uses it as the expected version, so of two admins saving the same setting the second is told to reopen.
+ */
+export function register(app: App, ctx: SlackContext, home: SlackHome): void {
+  /** Ack first, then check the admin; a refusal redraws the person's Home without the admin part. */
+  const adminButton = <A extends BlockAction>(name: string, work: (body: A, check: AdminCheck) => Promise<void>) =>
+    async ({ ack, body }: { ack: () => Promise<void>; body: A }) => {
+      await ack();
+      const check = await home.requireAdmin(body.user.id, name);
+      if (!check) {
+        if (body.view?.type === 'home') await home.publish(body.user.id, { kind: 'warn', text: NOT_ADMIN_TEXT });
+        return;
+      }
+      try {
+        await work(body, check);
+      } catch (err) {
+        ctx.logger.warn({ code: err instanceof SlackCallError ? err.code : String(err), action: name }, 'could not open an admin form');
+      }
+    };
+
+  /** A submission from someone who is not an admin (a forgery, or an admin demoted meanwhile) changes nothing. */
+  const refuse = (ack: ViewArgs['ack']) => ack({ response_action: 'update', view: noticeModal('Not allowed', NOT_ADMIN_TEXT) });
+
+  const saved = (userId: string, text: string) => ctx.background.run('refresh admin home', () => home.publish(userId, { kind: 'ok', text }));
+
+  // ---- Settings -----------------------------------------------------------------------------------------
+
+  app.action<BlockAction<ButtonAction>>(
+    new RegExp(`^${HOME_ACTION.editPrefix}`),
+    adminButton<BlockAction<ButtonAction>>('open setting', async (body, check) => {
+      const key = body.actions[0]?.action_id.slice(HOME_ACTION.editPrefix.length) ?? '';
+      if (!isHomeSettingKey(key)) return;
+      const { settings, versions } = check.snapshot;
+      await ctx.api.call('views.open', {
+        trigger_id: body.trigger_id,
+        view: settingModal(key, settings, versions[key], { workspaceTimeZone: ctx.workspace().time_zone, operatorAdmins: home.operatorAdmins() }),
+      });
+    }),
+  );
+
+  app.view<ViewSubmitAction>({ callback_id: new RegExp(`^${CALLBACK.settingPrefix}`), type: 'view_submission' }, async ({ ack, body, view }: ViewArgs) => {
+    const key = view.callback_id.slice(CALLBACK.settingPrefix.length);
+    const check = await home.requireAdmin(body.user.id, `save setting ${key}`);
+    if (!check) return refuse(ack);
+    if (!isHomeSettingKey(key)) return refuse(ack);
+    const meta = parseMeta<SettingMeta>(view.private_metadata);
+    if (!meta || !Number.isInteger(meta.v)) return ack({ response_action: 'errors', errors: { [firstBlock(key)]: CONFLICT_TEXT } });
+    const read = readSettingForm(key, (view.state?.values ?? {}) as ViewState, check.snapshot.settings);
+    if (!read.ok) return ack({ response_action: 'errors', errors: read.errors });
+    if (key === 'admins' && (read.value as string[]).length === 0 && check.via !== 'platform' && home.operatorAdmins().length === 0) {
+      return ack({ response_action: 'errors', errors: { admins: "Keep at least one admin: you're not a Slack admin, so nobody could change the settings afterwards." } });
+    }
+    const out = await saveSetting(ctx.db, {
+      workspaceId: ctx.workspace().id,
+      key,
+      value: read.value,
+      expectedVersion: meta.v as number,
+      actorId: check.person?.id ?? null,
+    });
+    if (out.status === 'invalid') return ack({ response_action: 'errors', errors: settingErrorBlocks(key, out.errors) });
+    if (out.status === 'conflict') {
+      ctx.logger.info({ key, user: body.user.id }, 'a setting was saved by someone else first; asked to reopen');
+      return ack({ response_action: 'errors', errors: { [firstBlock(key)]: CONFLICT_TEXT } });
+    }
+    await ack();
+    ctx.logger.info({ key, user: body.user.id, version: out.version }, 'setting changed in the App Home');
+    saved(body.user.id, `Saved: ${SETTING_TITLES[key as HomeSettingKey].toLowerCase()}.`);
+  });
+
+  // ---- Values -------------------------------------------------------------------------------------------
+
+  app.action<BlockAction<ButtonAction>>(
+    HOME_ACTION.values,
+    adminButton<BlockAction<ButtonAction>>('open values', async (body) => {
+      const values = await listValues(ctx.db, ctx.workspace().id, { activeOnly: false });
+      await ctx.api.call('views.open', { trigger_id: body.trigger_id, view: valuesListModal(values) });
+    }),
+  );
+
+  const pushValueForm = async (body: BlockAction, id: number | null) => {
+    const value = id === null ? null : await findValue(ctx.db, ctx.workspace().id, id);
+    if (id !== null && !value) return;
+    await ctx.api.call('views.push', { trigger_id: body.trigger_id, view: valueFormModal(value ?? null) });
+  };
+  app.action<BlockAction<ButtonAction>>(
+    MODAL_ACTION.valueAdd,
+    adminButton<BlockAction<ButtonAction>>('add value', (body) => pushValueForm(body, null)),
+  );
+  app.action<BlockAction<ButtonAction>>(
+    MODAL_ACTION.valueEdit,
+    adminButton<BlockAction<ButtonAction>>('edit value', (body) => pushValueForm(body, toId(body.actions[0]?.value))),
+  );
+  app.action<BlockAction<ExternalSelectAction>>(
+    MODAL_ACTION.valuePick,
+    adminButton<BlockAction<ExternalSelectAction>>('pick value', (body) => pushValueForm(body, toId(body.actions[0]?.selected_option?.value))),
+  );
+  // The picker's suggestions: values are no secret (everyone sees them in `/thanks help`), so no admin check.
+  app.options<'block_suggestion'>({ action_id: MODAL_ACTION.valuePick }, async ({ options, ack }) => {
+    const query = String((options as { value?: string }).value ?? '').trim().slice(0, 64);
+    const found = await searchValues(ctx.db, ctx.workspace().id, query, 100);
+    await ack({
+      options: found.map((v) => ({
+        text: { type: 'plain_text' as const, text: `${emoji(v.emoji)} ${v.label}${v.active ? '' : ' (deactivated)'}`.slice(0, 75), emoji: true },
+        value: String(v.id),
+      })),
+    });
+  });
+
+  app.view<ViewSubmitAction>(CALLBACK.valueForm, async ({ ack, body, view }: ViewArgs) => {
+    const check = await home.requireAdmin(body.user.id, 'save value');
+    if (!check) return refuse(ack);
+    const meta = parseMeta<ValueMeta>(view.private_metadata);
+    const form = readValueForm((view.state?.values ?? {}) as ViewState);
+    const ws = ctx.workspace();
+    const actorId = check.person?.id ?? null;
+    let text: string;
+    if (!meta || meta.id === null || meta.id === undefined) {
+      const out = await createValue(ctx.db, { workspaceId: ws.id, actorId, draft: form });
+      if (out.status === 'invalid') return ack({ response_action: 'errors', errors: out.errors as Record<string, string> });
+      text = `Added the value ${emoji(out.value.emoji)} ${out.value.label} (#${out.value.slug}).`;
+    } else {
+      const id = toId(String(meta.id));
+      if (id === null || typeof meta.label !== 'string' || typeof meta.emoji !== 'string' || typeof meta.active !== 'boolean') {
+        return ack({ response_action: 'errors', errors: { label: CONFLICT_TEXT } });
+      }
+      const out = await editValue(ctx.db, {
+        workspaceId: ws.id,
+        actorId,
+        id,
+        expected: { label: meta.label, emoji: meta.emoji, active: meta.active },
+        draft: form,
+        settings: check.snapshot.settings,
+      });
+      if (out.status === 'invalid') return ack({ response_action: 'errors', errors: out.errors as Record<string, string> });
+      if (out.status === 'not_found') return ack({ response_action: 'errors', errors: { label: 'This value no longer exists.' } });
+      if (out.status === 'conflict') return ack({ response_action: 'errors', errors: { label: CONFLICT_TEXT } });
+      text = `Saved the value ${emoji(out.value.emoji)} ${out.value.label}${out.value.active ? '' : ' (deactivated)'}.`;
+    }
+    await ack();
+    const parent = view.previous_view_id;
+    ctx.background.run('refresh values list', async () => {
+      if (parent) await updateView(ctx, parent, valuesListModal(await listValues(ctx.db, ws.id, { activeOnly: false })));
+      await home.publish(body.user.id, { kind: 'ok', text });
+    });
+  });
+
+  // ---- Custom observances (inside the `observances` setting) ---------------------------------------------
+
+  app.action<BlockAction<ButtonAction>>(
+    HOME_ACTION.customObservances,
+    adminButton<BlockAction<ButtonAction>>('open custom observances', async (body, check) => {
+      const { settings, versions } = check.snapshot;
+      await ctx.api.call('views.open', { trigger_id: body.trigger_id, view: customListModal(settings.observances.custom, versions.observances) });
+    }),
+  );
+  app.action<BlockAction<ButtonAction>>(
+    MODAL_ACTION.customAdd,
+    adminButton<BlockAction<ButtonAction>>('add custom observance', async (body, check) => {
+      const { settings, versions } = check.snapshot;
+      if (settings.observances.custom.length >= MAX_CUSTOM_OBSERVANCES) {
+        await ctx.api.call('views.push', {
+          trigger_id: body.trigger_id,
+          view: noticeModal('Custom observances', `There are already ${MAX_CUSTOM_OBSERVANCES} custom observances, the most Kudos keeps. Remove one first.`),
+        });
+        return;
+      }
+      await ctx.api.call('views.push', { trigger_id: body.trigger_id, view: customFormModal(null, versions.observances) });
+    }),
+  );
+  app.action<BlockAction<ButtonAction>>(
+    MODAL_ACTION.customEdit,
+    adminButton<BlockAction<ButtonAction>>('edit custom observance', async (body, check) => {
+      const { settings, versions } = check.snapshot;
+      const found = settings.observances.custom.find((c) => c.id === body.actions[0]?.value);
+      const view = found ? customFormModal(found, versions.observances) : noticeModal('Custom observance', 'This observance was removed meanwhile.');
+      await ctx.api.call('views.push', { trigger_id: body.trigger_id, view });
+    }),
+  );
+
+  app.view<ViewSubmitAction>(CALLBACK.customForm, async ({ ack, body, view }: ViewArgs) => {
+    const check = await home.requireAdmin(body.user.id, 'save custom observance');
+    if (!check) return refuse(ack);
+    const meta = parseMeta<CustomMeta>(view.private_metadata);
+    if (!meta || !Number.isInteger(meta.v)) return ack({ response_action: 'errors', errors: { name: CONFLICT_TEXT } });
+    const { settings, versions } = check.snapshot;
+    if (versions.observances !== meta.v) return ack({ response_action: 'errors', errors: { name: CONFLICT_TEXT } });
+    const form = readCustomForm((view.state?.values ?? {}) as ViewState);
+    const current = settings.observances.custom;
+    const editingId = typeof meta.id === 'string' ? meta.id : null;
+    if (editingId && !current.some((c) => c.id === editingId)) return ack({ response_action: 'errors', errors: { name: CONFLICT_TEXT } });
+
+    let custom: CustomObservance[];
+    let text: string;
+    if (editingId && form.remove) {
+      custom = current.filter((c) => c.id !== editingId);
+      text = `Removed the observance ${current.find((c) => c.id === editingId)!.name}.`;
+    } else {
+      const checked = validateCustomObservance({ id: editingId ?? undefined, name: form.name, date: form.date, days: form.days, message: form.message });
+      if (!checked.ok) {
+        const errors: Record<string, string> = {};
+        for (const [field, message] of Object.entries(checked.errors)) errors[field === 'id' ? 'name' : field] = message!;
+        return ack({ response_action: 'errors', errors });
+      }
+      if (!editingId && current.length >= MAX_CUSTOM_OBSERVANCES) {
+        return ack({ response_action: 'errors', errors: { name: `There are already ${MAX_CUSTOM_OBSERVANCES} custom observances, the most Kudos keeps. Remove one first.` } });
+      }
+      custom = editingId ? current.map((c) => (c.id === editingId ? checked.value : c)) : [...current, checked.value];
+      text = `Saved the observance ${checked.value.name}.`;
+    }
+    const out = await saveSetting(ctx.db, {
+      workspaceId: ctx.workspace().id,
+      key: 'observances',
+      value: { ...settings.observances, custom },
+      expectedVersion: meta.v,
+      actorId: check.person?.id ?? null,
+    });
+    if (out.status === 'conflict') return ack({ response_action: 'errors', errors: { name: CONFLICT_TEXT } });
+    if (out.status === 'invalid') return ack({ response_action: 'errors', errors: { name: Object.values(out.errors)[0] ?? 'That could not be saved.' } });
+    await ack();
+    const parent = view.previous_view_id;
+    ctx.background.run('refresh custom observances', async () => {
+      if (parent) {
+        const fresh = await loadSettingsSnapshot(ctx.db, ctx.workspace().id);
+        await updateView(ctx, parent, customListModal(fresh.settings.observances.custom, fresh.versions.observances));
+      }
+      await home.publish(body.user.id, { kind: 'ok', text });
+    });
+  });
+}
+
+async function updateView(ctx: SlackContext, viewId: string, view: ModalView): Promise<void> {
+  try {
+    await ctx.api.call('views.update', { view_id: viewId, view });
+  } catch (err) {
+    // The list was closed meanwhile: nothing to refresh.
+    ctx.logger.info({ code: err instanceof SlackCallError ? err.code : String(err) }, 'could not refresh an admin list');
+  }
+}
+
+function parseMeta<T>(raw: string | undefined): Partial<T> | null {
+  try {
+    const v: unknown = JSON.parse(raw ?? '');
+    return v && typeof v === 'object' && !Array.isArray(v) ? (v as Partial<T>) : null;
+  } catch {
+    return null;
+  }
+}
+
+function toId(raw: string | undefined): number | null {
+  return raw && /^\d{1,9}$/.test(raw) ? Number(raw) : null;
+}

@@ -1,0 +1,143 @@
+import { randomUUID } from 'node:crypto';
+import type { MessagingExtensionActionResponse, TaskModuleResponse } from 'botbuilder';
+import { giveKudos } from '../../core/give';
+import { allowanceText, skipText } from '../../core/refusals';
+import { loadSettings } from '../../core/settings-store';
+import { listValues } from '../../db/queries/values';
+import { conversationKind } from '../activity';
+import { cardAttachment, listJoin } from '../cards/common';
+import { FIELD, GIVE_FORM, giveFormCard, splitChoices, type GiveFormInput } from '../cards/give-form';
+import { refusalsByField } from '../../core/refusals';
+import type { TeamsContext, Turn } from '../context';
+import { cardNotice, postKudosCard, type CardTarget } from '../deliver';
+import { namesFor } from './message';
+
+type FormResponse = TaskModuleResponse & MessagingExtensionActionResponse;
+
+/** The message a message action was used on, as Teams describes it (`messagePayload`). */
+export interface MessagePayload {
+  id?: string;
+  linkToMessage?: string;
+  from?: { user?: { id?: string; displayName?: string } | null } | null;
+  body?: { contentType?: string; content?: string };
+}
+
+const TITLE = 'Give kudos';
+
+function dialog(card: GiveFormInput, title = TITLE): FormResponse {
+  return { task: { type: 'continue', value: { title, width: 'medium', height: 'large', card: cardAttachment(giveFormCard(card)) as never } } };
+}
+
+function popup(text: string): FormResponse {
+  return { task: { type: 'message', value: text } };
+}
+
+/**
+ * Opens the form (`composeExtension/fetchTask` from the message action or the compose box, `task/fetch` from a
+ * card button). From a message, its author is already picked and the message is quoted.
+ */
+export async function fetchGiveForm(ctx: TeamsContext, turn: Turn, payload?: MessagePayload | null): Promise<FormResponse> {
+  const [settings, values] = await Promise.all([loadSettings(ctx.db, turn.ws.id), listValues(ctx.db, turn.ws.id, { activeOnly: true })]);
+  const author = payload?.from?.user;
+  const me = turn.tc.activity.from;
+  const people = author?.id && author.id !== me.id && author.id !== me.aadObjectId ? [{ id: author.id, name: author.displayName ?? '' }] : [];
+  return dialog({
+    values,
+    valueRequired: settings.valueRequired,
+    minMessageLength: settings.minMessageLength,
+    context: { formId: randomUUID(), messageId: payload?.id ?? null, permalink: payload?.linkToMessage ?? null },
+    people,
+    quote: payload?.body?.content ? { author: author?.displayName ?? '', text: plainText(payload.body.content) } : null,
+  });
+}
+
+/** Message bodies come as HTML; the form quotes them as words. */
+function plainText(html: string): string {
+  return html
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/**
+ * The form submitted (`composeExtension/submitAction` or `task/submit`). Refusals come back as the same form
+ * with the person's input and an error under each field; a kudos is posted as a card and confirmed in a popup.
+ * Teams retries a submit that takes over five seconds: the form's id makes the retry a no-op.
+ */
+export async function submitGiveForm(ctx: TeamsContext, turn: Turn, data: Record<string, unknown> | undefined): Promise<FormResponse> {
+  if (!data || data.kudosForm !== GIVE_FORM) return popup('That form is out of date. Please open Give kudos again.');
+  const formId = typeof data.formId === 'string' && /^[A-Za-z0-9-]{8,64}$/.test(data.formId) ? data.formId : null;
+  if (!formId) return popup('That form is out of date. Please open Give kudos again.');
+  const a = turn.tc.activity;
+  const text = (k: string) => (typeof data[k] === 'string' ? (data[k] as string) : '');
+  const picked = splitChoices(data[FIELD.recipients]);
+  const recipients = await toTeamsIds(turn, picked);
+  const values = splitChoices(data[FIELD.values]);
+  const message = text(FIELD.message).trim();
+  const messageId = typeof data.messageId === 'string' ? data.messageId : null;
+  const permalink = typeof data.permalink === 'string' && /^https:\/\//.test(data.permalink) ? data.permalink : null;
+
+  const result = await giveKudos(turn.core, turn.ws, {
+    workspaceId: turn.ws.id,
+    giver: a.from.id,
+    recipients,
+    message,
+    values,
+    source: 'teams_form',
+    sourceKey: `teams:form:${formId}`,
+    channelId: a.conversation.id,
+    messageTs: messageId,
+    permalink,
+  });
+  if (result.status === 'refused') {
+    const [settings, valueRows] = await Promise.all([loadSettings(ctx.db, turn.ws.id), listValues(ctx.db, turn.ws.id, { activeOnly: true })]);
+    const names = await namesFor(ctx, turn, recipients);
+    return dialog({
+      values: valueRows,
+      valueRequired: settings.valueRequired,
+      minMessageLength: settings.minMessageLength,
+      context: { formId, messageId, permalink },
+      entered: { recipients: picked.join(','), values: values.join(','), message },
+      errors: refusalsByField(result.refusals, valueRows.length > 0, (id) => names.get(id) || 'that person'),
+    });
+  }
+  const who = listJoin(result.kudos.recipients.map((r) => r.displayName || 'someone'));
+  const settings = await loadSettings(ctx.db, turn.ws.id);
+  const here: CardTarget = { kind: 'here', tc: turn.tc };
+  const kudosChannel: CardTarget[] = settings.kudosChannel ? [{ kind: 'channel', channelId: settings.kudosChannel }] : [];
+  // From a personal chat the kudos channel comes first; from a chat the bot is not part of, it is the next best place.
+  const targets = conversationKind(a) === 'personal' ? [...kudosChannel, here] : [here, ...kudosChannel];
+  const outcome = await postKudosCard(ctx, turn.ws, result.kudos, targets);
+  if (result.status === 'duplicate') return popup(`Your kudos to ${who} is already recorded.`);
+  const lines = [`Kudos sent to ${who}!`];
+  if (result.skipped.length) {
+    const names = await namesFor(ctx, turn, recipients);
+    lines.push(`Left out: ${result.skipped.map((s) => skipText(s, (id) => names.get(id) || 'someone')).join(', ')}.`);
+  }
+  lines.push(allowanceText(result.allowance));
+  const notice = cardNotice(outcome);
+  if (notice) lines.push(notice.replace(/^⚠️ /, ''));
+  return popup(lines.join(' '));
+}
+
+/**
+ * The people picker submits Entra object ids; the ledger knows people by their Teams ids. Each is looked up with
+ * the member API; one nobody knows stays as it is and is refused as not found.
+ */
+async function toTeamsIds(turn: Turn, ids: string[]): Promise<string[]> {
+  return Promise.all(
+    ids.map(async (id) => {
+      if (id.startsWith('29:')) return id;
+      try {
+        return (await turn.directory.member(id))?.id ?? id;
+      } catch {
+        return id;
+      }
+    }),
+  );
+}

@@ -1,0 +1,76 @@
+import { DEFAULT_VALUES } from '../../core/values';
+import { countConversationRefs, deleteConversationRefs } from '../../db/queries/teams';
+import { upsertWorkspace } from '../../db/queries/workspaces';
+import { clientTimeZone, conversationBase, conversationKind, teamIdOf } from '../activity';
+import { ensureFirstAdmins } from '../admins';
+import { helpCard, welcomeMessage } from '../cards/messages';
+import { cardAttachment } from '../cards/common';
+import { loadSettings } from '../../core/settings-store';
+import { listValues } from '../../db/queries/values';
+import type { TeamsContext, Turn } from '../context';
+import type { Activity } from 'botbuilder';
+
+/** True when this activity says the bot itself was removed (its reference must not be stored again). */
+export function isBotRemoval(a: Partial<Activity>): boolean {
+  if (a.type === 'installationUpdate') return typeof a.action === 'string' && a.action.startsWith('remove');
+  return a.type === 'conversationUpdate' && !!a.membersRemoved?.some((m) => m.id === a.recipient?.id);
+}
+
+/**
+ * `conversationUpdate`: the bot added to a team, a group chat or a personal chat (welcome, first admin), or
+ * removed from one. Other members coming and going need nothing: people are looked up when they are thanked.
+ */
+export async function onConversationUpdate(ctx: TeamsContext, turn: Turn): Promise<void> {
+  const a = turn.tc.activity;
+  if (a.membersAdded?.some((m) => m.id === a.recipient.id)) {
+    await installed(ctx, turn);
+    await welcome(ctx, turn);
+  } else if (isBotRemoval(a)) {
+    await removed(ctx, turn);
+  }
+}
+
+/** `installationUpdate` (`add`, `add-upgrade`, `remove`, `remove-upgrade`; lowercase). Teams also sends a conversationUpdate. */
+export async function onInstallationUpdate(ctx: TeamsContext, turn: Turn): Promise<void> {
+  const action = turn.tc.activity.action ?? '';
+  if (action === 'add' || action === 'add-upgrade') await installed(ctx, turn);
+  else if (action === 'remove') await removed(ctx, turn);
+}
+
+async function installed(ctx: TeamsContext, turn: Turn): Promise<void> {
+  const a = turn.tc.activity;
+  // Marks the tenant installed again if it had been uninstalled; the first install takes the installer's zone.
+  turn.ws = await upsertWorkspace(
+    ctx.db,
+    { platform: 'teams', externalId: turn.tenant, botUserId: a.recipient.id, timeZone: clientTimeZone(a) },
+    DEFAULT_VALUES,
+  );
+  await ensureFirstAdmins(ctx, turn);
+  ctx.logger.info({ tenant: turn.tenant, kind: conversationKind(a) }, 'Kudos was added to a Teams conversation');
+}
+
+async function welcome(ctx: TeamsContext, turn: Turn): Promise<void> {
+  if (conversationKind(turn.tc.activity) === 'personal') {
+    const [settings, values] = await Promise.all([loadSettings(ctx.db, turn.ws.id), listValues(ctx.db, turn.ws.id, { activeOnly: true })]);
+    await turn.tc.sendActivity({ type: 'message', attachments: [cardAttachment(helpCard(values, settings.allowancePerDay, settings.minMessageLength, turn.botName, false))] });
+    return;
+  }
+  await turn.tc.sendActivity(welcomeMessage(turn.botName));
+}
+
+/**
+ * Removed from a team (all its channels go) or from a chat. A tenant with no conversation left is marked
+ * uninstalled: its history stays, and scheduled posts stop.
+ */
+async function removed(ctx: TeamsContext, turn: Turn): Promise<void> {
+  const a = turn.tc.activity;
+  const teamId = teamIdOf(a);
+  await deleteConversationRefs(ctx.db, turn.ws.id, teamId ? { teamId } : { conversationId: conversationBase(a.conversation.id) });
+  const left = await countConversationRefs(ctx.db, turn.ws.id);
+  if (left === 0) {
+    await ctx.db.updateTable('workspace').set({ uninstalled_at: ctx.clock() }).where('id', '=', turn.ws.id).execute();
+    ctx.logger.warn({ tenant: turn.tenant }, 'Kudos was removed from its last Teams conversation in this tenant');
+  } else {
+    ctx.logger.info({ tenant: turn.tenant, left }, 'Kudos was removed from a Teams conversation');
+  }
+}

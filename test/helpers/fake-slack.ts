@@ -1,0 +1,235 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A small local stand-in for the Slack Web API (and for response_urls). It records every call and
+ * answers like Slack does, errors included, so the real app can be driven end to end.
+ */
+
+export interface RecordedCall {
+  method: string;
+  params: Record<string, any>;
+  headers: http.IncomingHttpHeaders;
+}
+
+export interface FakeUser {
+  id: string;
+  name?: string;
+  real_name?: string;
+  tz?: string;
+  is_bot?: boolean;
+  deleted?: boolean;
+  is_admin?: boolean;
+  is_owner?: boolean;
+  team_id?: string;
+}
+
+type Failure = { error: string } | { status: number; retryAfter?: number };
+
+interface Override {
+  method: string;
+  match?: (params: Record<string, any>) => boolean;
+  failure: Failure;
+  times: number;
+}
+
+const JSON_FIELDS = ['blocks', 'view', 'attachments', 'metadata'];
+
+export class FakeSlack {
+  readonly calls: RecordedCall[] = [];
+  readonly responses: Array<{ id: string; body: Record<string, any> }> = [];
+  readonly users = new Map<string, FakeUser>();
+  auth: Record<string, unknown> = { ok: true, team_id: 'T0001', team: 'Acme', user_id: 'UKUDOSBOT', bot_id: 'B0001', url: 'https://acme.slack.com/' };
+  private server = http.createServer((req, res) => this.handle(req, res));
+  private overrides: Override[] = [];
+  private gates = new Map<string, Promise<void>>();
+  private waiters: Array<{ test: (c: RecordedCall) => boolean; resolve: (c: RecordedCall) => void }> = [];
+  private tsCounter = 100;
+  port = 0;
+  /** Answer users.info for any id with a made-up person (benchmarks with many people). */
+  autoUsers = false;
+  /** The WebSocket URL handed out by apps.connections.open (Socket Mode). */
+  socketUrl = '';
+  /** Messages posted with chat.postMessage, oldest first, as conversations.history answers them. */
+  readonly messages: Array<{ channel: string; ts: string; text?: string; metadata?: Record<string, any> }> = [];
+  /** When set, message timestamps follow this clock (an app under an injected clock), else a fixed epoch. */
+  clock: (() => Date) | undefined;
+
+  async start(): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  stop(): Promise<void> {
+    this.server.closeAllConnections();
+    return new Promise((r) => this.server.close(() => r()));
+  }
+
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.port}/api/`;
+  }
+
+  responseUrl(id: string): string {
+    return `http://127.0.0.1:${this.port}/respond/${id}`;
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.responses.length = 0;
+    this.overrides = [];
+    this.messages.length = 0;
+  }
+
+  addUser(u: FakeUser): this {
+    this.users.set(u.id, { tz: 'America/New_York', team_id: 'T0001', ...u });
+    return this;
+  }
+
+  /** Holds every call of `method` until the returned function is called (a slow Slack, without timers). */
+  hold(method: string): () => void {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    this.gates.set(method, gate);
+    return () => {
+      this.gates.delete(method);
+      release();
+    };
+  }
+
+  /** The next `times` calls of `method` (optionally matching) fail the way Slack fails. */
+  fail(method: string, failure: Failure, opts: { times?: number; match?: (p: Record<string, any>) => boolean } = {}): this {
+    this.overrides.push({ method, failure, times: opts.times ?? 1, match: opts.match });
+    return this;
+  }
+
+  callsTo(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Resolves on the first call (already made or future) that matches. */
+  waitFor(method: string, test: (p: Record<string, any>) => boolean = () => true): Promise<RecordedCall> {
+    const pred = (c: RecordedCall) => c.method === method && test(c.params);
+    const found = this.calls.find(pred);
+    if (found) return Promise.resolve(found);
+    return new Promise((resolve) => this.waiters.push({ test: pred, resolve }));
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const url = req.url ?? '/';
+    if (url.startsWith('/respond/')) {
+      const body = raw ? JSON.parse(raw) : {};
+      this.responses.push({ id: url.slice('/respond/'.length), body });
+      this.record({ method: 'response_url', params: body, headers: req.headers });
+      return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
+    }
+    const method = url.replace(/^\/api\//, '').split('?')[0];
+    const params = parseParams(raw, String(req.headers['content-type'] ?? ''));
+    const gate = this.gates.get(method);
+    if (gate) {
+      this.record({ method: `${method}:held`, params, headers: req.headers });
+      await gate;
+    }
+    const call = { method, params, headers: req.headers };
+    const override = this.overrides.find((o) => o.method === method && o.times > 0 && (!o.match || o.match(params)));
+    if (override) {
+      override.times--;
+      this.record(call);
+      const f = override.failure;
+      if ('status' in f) {
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (f.retryAfter !== undefined) headers['retry-after'] = String(f.retryAfter);
+        return void res.writeHead(f.status, headers).end(JSON.stringify({ ok: false, error: f.status === 429 ? 'ratelimited' : 'internal_error' }));
+      }
+      return json(res, { ok: false, error: f.error });
+    }
+    this.record(call);
+    json(res, this.answer(method, params));
+  }
+
+  private record(call: RecordedCall): void {
+    this.calls.push(call);
+    const ready = this.waiters.filter((w) => w.test(call));
+    this.waiters = this.waiters.filter((w) => !w.test(call));
+    for (const w of ready) w.resolve(call);
+  }
+
+  private nextTs(): string {
+    const seconds = this.clock ? Math.floor(this.clock().getTime() / 1000) : 1700000000;
+    return `${seconds}.${String(++this.tsCounter).padStart(6, '0')}`;
+  }
+
+  private answer(method: string, p: Record<string, any>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return this.auth;
+      case 'users.info': {
+        const u = this.users.get(p.user) ?? (this.autoUsers ? { id: String(p.user), tz: 'Europe/Paris' } : undefined);
+        if (!u) return { ok: false, error: 'user_not_found' };
+        return {
+          ok: true,
+          user: {
+            ...u,
+            name: u.name ?? u.id.toLowerCase(),
+            real_name: u.real_name ?? u.name ?? u.id,
+            profile: { display_name: u.name ?? u.id, real_name: u.real_name ?? u.name ?? u.id },
+          },
+        };
+      }
+      case 'chat.postMessage': {
+        const ts = this.nextTs();
+        this.messages.push({ channel: p.channel, ts, text: p.text, ...(p.metadata ? { metadata: p.metadata } : {}) });
+        return { ok: true, channel: p.channel, ts, message: { text: p.text } };
+      }
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: this.nextTs() };
+      case 'chat.update':
+        return { ok: true, channel: p.channel, ts: p.ts };
+      case 'chat.getPermalink':
+        return { ok: true, channel: p.channel, permalink: `https://acme.slack.com/archives/${p.channel}/p${String(p.message_ts).replace('.', '')}` };
+      case 'views.open':
+      case 'views.publish':
+      case 'views.update':
+      case 'views.push':
+        return { ok: true, view: { id: `V${++this.tsCounter}`, hash: 'h' } };
+      case 'conversations.join':
+        return { ok: true, channel: { id: p.channel } };
+      case 'apps.connections.open':
+        return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'invalid_auth' };
+      case 'conversations.history': {
+        // Newest first, after `oldest`, at most `limit`; metadata only when asked for (include_all_metadata).
+        const withMeta = p.include_all_metadata === true || p.include_all_metadata === 'true';
+        const found = this.messages
+          .filter((m) => m.channel === p.channel && (p.oldest === undefined || Number(m.ts) > Number(p.oldest)))
+          .reverse();
+        const limit = Number(p.limit ?? 100);
+        const messages = found.slice(0, limit).map(({ ts, text, metadata }) => ({ type: 'message', ts, text, ...(withMeta && metadata ? { metadata } : {}) }));
+        return { ok: true, messages, has_more: found.length > limit };
+      }
+      default:
+        return { ok: true };
+    }
+  }
+}
+
+function parseParams(raw: string, contentType: string): Record<string, any> {
+  if (!raw) return {};
+  const params: Record<string, any> = contentType.includes('application/json') ? JSON.parse(raw) : Object.fromEntries(new URLSearchParams(raw));
+  for (const f of JSON_FIELDS) {
+    if (typeof params[f] === 'string') {
+      try {
+        params[f] = JSON.parse(params[f]);
+      } catch {
+        /* leave as sent */
+      }
+    }
+  }
+  return params;
+}
+
+function json(res: http.ServerResponse, body: unknown): void {
+  res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}

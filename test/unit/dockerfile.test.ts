@@ -1,0 +1,171 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/**
+ * The image cannot be built in every test environment, so this checks the Dockerfile's structure:
+ * a build stage that compiles, a runtime stage that only copies the result, a non-root user, a
+ * health check that needs nothing but node, and the same start command as `npm start`.
+ */
+
+const ROOT = join(__dirname, '..', '..');
+
+interface Instruction {
+  readonly keyword: string;
+  readonly args: string;
+  readonly line: number;
+}
+
+interface Stage {
+  readonly image: string;
+  readonly name: string | undefined;
+  readonly instructions: Instruction[];
+}
+
+/** Instructions with continuation lines joined and comments dropped. */
+function parseInstructions(text: string): Instruction[] {
+  const out: Instruction[] = [];
+  let pending = '';
+  let startLine = 0;
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.trim();
+    // Blank lines and comment lines are skipped, also inside a continued instruction.
+    if (line === '' || line.startsWith('#')) return;
+    if (pending === '') startLine = i + 1;
+    if (line.endsWith('\\')) {
+      pending += `${line.slice(0, -1).trim()} `;
+      return;
+    }
+    const full = `${pending}${line}`.trim();
+    pending = '';
+    const match = /^(\S+)\s*(.*)$/s.exec(full);
+    if (match) out.push({ keyword: match[1]!.toUpperCase(), args: match[2]!.trim(), line: startLine });
+  });
+  return out;
+}
+
+function parseDockerfile(text: string): { args: Map<string, string>; stages: Stage[] } {
+  const args = new Map<string, string>();
+  const stages: Stage[] = [];
+  for (const ins of parseInstructions(text)) {
+    if (ins.keyword === 'ARG' && stages.length === 0) {
+      const [name, value] = ins.args.split('=', 2);
+      if (name && value !== undefined) args.set(name.trim(), value.trim());
+      continue;
+    }
+    if (ins.keyword === 'FROM') {
+      const [image = '', as, name] = ins.args.replace(/--platform=\S+\s+/, '').split(/\s+/);
+      const resolved = image.replace(/^\$\{?(\w+)\}?$/, (_m, v: string) => args.get(v) ?? _m);
+      stages.push({ image: resolved, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
+      continue;
+    }
+    const current = stages[stages.length - 1];
+    if (!current) throw new Error(`line ${ins.line}: ${ins.keyword} before the first FROM`);
+    current.instructions.push(ins);
+  }
+  return { args, stages };
+}
+
+const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+const { stages } = parseDockerfile(dockerfile);
+const buildStage = stages[0]!;
+const finalStage = stages[stages.length - 1]!;
+const all = (stage: Stage, keyword: string): Instruction[] => stage.instructions.filter((i) => i.keyword === keyword);
+const runs = (stage: Stage): string[] => all(stage, 'RUN').map((i) => i.args);
+
+describe('Dockerfile', () => {
+  it('has a named build stage and a separate runtime stage on the same Node 20 slim base', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    expect(buildStage.name).toBe('build');
+    expect(buildStage.image).toBe('node:20-bookworm-slim');
+    expect(finalStage.image).toBe(buildStage.image);
+  });
+
+  it('installs with npm install (never npm ci), builds, then prunes dev dependencies', () => {
+    const commands = runs(buildStage).join(' && ');
+    expect(commands).toMatch(/\bnpm install\b/);
+    expect(commands).toMatch(/\bnpm run build\b/);
+    expect(commands).toMatch(/\bnpm prune --omit=dev\b/);
+    expect(commands.indexOf('npm install')).toBeLessThan(commands.indexOf('npm run build'));
+    expect(commands.indexOf('npm run build')).toBeLessThan(commands.indexOf('npm prune'));
+    for (const stage of stages) {
+      for (const run of runs(stage)) expect(run).not.toMatch(/\bnpm ci\b/);
+    }
+  });
+
+  it('copies only the build output and production dependencies into the runtime stage', () => {
+    const copies = all(finalStage, 'COPY').map((i) => i.args);
+    for (const path of ['dist', 'node_modules', 'package.json', 'manifests']) {
+      expect(copies).toEqual(
+        expect.arrayContaining([expect.stringMatching(new RegExp(`^--from=build\\s+\\S*\\b${path}\\b`))]),
+      );
+    }
+    for (const copy of copies) expect(copy).toMatch(/^--from=build\b/);
+  });
+
+  it('does not compile or install in the runtime stage', () => {
+    for (const run of runs(finalStage)) {
+      expect(run).not.toMatch(/\btsc\b|npm run build|npm (install|ci|i)\b|\btypescript\b/);
+    }
+  });
+
+  it('runs in production mode with the data directory on a volume owned by the runtime user', () => {
+    const env = all(finalStage, 'ENV')
+      .map((i) => i.args)
+      .join(' ');
+    expect(env).toMatch(/\bNODE_ENV=production\b/);
+    expect(env).toMatch(/\bDATA_DIR=\/data\b/);
+    expect(all(finalStage, 'VOLUME').map((i) => i.args)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/["\s[]?\/data\b/)]),
+    );
+    const chown = runs(finalStage).find((r) => /chown\s+node(:node)?\s+\/data\b/.test(r));
+    expect(chown).toBeDefined();
+  });
+
+  it('runs as the non-root node user', () => {
+    const users = all(finalStage, 'USER');
+    expect(users.length).toBeGreaterThan(0);
+    const user = users[users.length - 1]!.args;
+    expect(user).toBe('node');
+    // Nothing after the switch runs as root again.
+    const lastUserIndex = finalStage.instructions.lastIndexOf(users[users.length - 1]!);
+    expect(finalStage.instructions.slice(lastUserIndex + 1).filter((i) => i.keyword === 'RUN')).toEqual([]);
+  });
+
+  it('exposes 3000 and checks /healthz with node, not curl or wget', () => {
+    expect(all(finalStage, 'EXPOSE').map((i) => i.args)).toContain('3000');
+    const health = all(finalStage, 'HEALTHCHECK');
+    expect(health).toHaveLength(1);
+    const check = health[0]!.args;
+    const command = check.slice(check.indexOf('CMD ') + 4);
+    expect(command).toMatch(/^node -e /);
+    expect(command).toMatch(/\/healthz/);
+    expect(command).toMatch(/process\.env\.PORT\s*\|\|\s*3000/);
+    expect(command).not.toMatch(/\b(curl|wget)\b/);
+  });
+
+  it('starts the compiled entry point that package.json names', () => {
+    const cmds = all(finalStage, 'CMD');
+    expect(cmds).toHaveLength(1);
+    const cmd = JSON.parse(cmds[0]!.args) as string[];
+    expect(cmd).toEqual(['node', 'dist/src/main.js']);
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+      main: string;
+      scripts: Record<string, string>;
+    };
+    expect(pkg.main).toBe(cmd[1]);
+    expect(pkg.scripts.start).toBe(cmd.join(' '));
+  });
+
+  it('keeps local state and secrets out of the build context', () => {
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    for (const entry of ['node_modules', 'dist', 'data', '.env', '.git']) expect(ignored).toContain(entry);
+    // What the build stage needs must not be ignored.
+    const needed = ['src', 'migrations', 'manifests', 'package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json'];
+    for (const path of needed) {
+      expect(ignored).not.toContain(path);
+    }
+  });
+});
