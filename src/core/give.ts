@@ -157,7 +157,7 @@ function viewOf(
     workspaceId,
     source: req.source,
     giver: person(giver),
-    recipients: recipients.map(person).sort((a, b) => a.id - b.id),
+    recipients: recipients.map(person),
     message: req.message,
     values: [...values].sort((a, b) => a.position - b.position || a.id - b.id).map((v) => ({ slug: v.slug, label: v.label, emoji: v.emoji })),
     createdAt: at,

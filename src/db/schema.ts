@@ -97,6 +97,8 @@ export interface KudosRecipientTable {
   kudos_id: number;
   workspace_id: number;
   recipient_id: number;
+  /** Where the giver named this recipient (0 first); ties in old rows fall back to person id. */
+  position: Generated<number>;
   created_at: Timestamp;
 }
 

@@ -3,6 +3,7 @@ import { revokeKudos, undoLastKudos } from '../../src/core/reverse';
 import { personStats } from '../../src/core/stats';
 import { saveSetting } from '../../src/core/settings-store';
 import { DEFAULT_VALUES } from '../../src/core/values';
+import { loadKudosViews } from '../../src/db/queries/kudos';
 import { upsertWorkspace } from '../../src/db/queries/workspaces';
 import type { WorkspaceRow } from '../../src/db/schema';
 import type { GiveRequest } from '../../src/core/types';
@@ -57,6 +58,17 @@ describe.each(testDatabases())('giving kudos on %s', (kind) => {
     // 15:00 UTC is 08:00 the same day in Los Angeles.
     expect(row.local_day).toBe('2026-03-10');
     expect(row.post_status).toBe('pending');
+  });
+
+  it('keeps recipients in the order the giver named them, when given and when read back', async () => {
+    // Create the people in one order, then name them in another: person ids must not decide the order.
+    await giveKudos(deps, ws, req({ recipients: ['UP1', 'UP2'], giver: 'UBOB' }));
+    const r = await giveKudos(deps, ws, req({ recipients: ['UP3', 'UP1', 'UP2'] }));
+    expect(r.status).toBe('given');
+    if (r.status !== 'given') return;
+    expect(r.kudos.recipients.map((p) => p.externalId)).toEqual(['UP3', 'UP1', 'UP2']);
+    const [again] = await loadKudosViews(t.db, ws.id, [r.kudos.id]);
+    expect(again.recipients.map((p) => p.externalId)).toEqual(['UP3', 'UP1', 'UP2']);
   });
 
   it('counts the day in the giver\'s own time zone', async () => {

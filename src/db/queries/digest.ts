@@ -227,7 +227,7 @@ export async function storyCandidates(
       'postTs', c.post_ts, 'createdAt', c.created_at, 'pileOns', c.pile_ons,
       'giver', json_build_object('id', g.id, 'externalId', g.external_id, 'displayName', g.display_name),
       'recipients', coalesce((
-        select json_agg(json_build_object('id', p.id, 'externalId', p.external_id, 'displayName', p.display_name) order by p.id)
+        select json_agg(json_build_object('id', p.id, 'externalId', p.external_id, 'displayName', p.display_name) order by r.position, p.id)
         from kudos_recipient r join person p on p.id = r.recipient_id where r.kudos_id = c.id), '[]'::json),
       'values', coalesce((
         select json_agg(json_build_object('slug', v.slug, 'label', v.label, 'emoji', v.emoji) order by v.position, v.id)

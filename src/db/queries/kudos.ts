@@ -134,6 +134,7 @@ export async function loadKudosViews(db: Kysely<Database>, workspaceId: number, 
     .select(['r.kudos_id', 'p.id', 'p.external_id', 'p.display_name'])
     .where('r.workspace_id', '=', workspaceId)
     .where('r.kudos_id', 'in', ids)
+    .orderBy('r.position')
     .orderBy('p.id')
     .execute();
   const values = await db

@@ -75,8 +75,9 @@ async function record(db: Kysely<Database>, a: RecordKudosArgs): Promise<RecordO
         returning used
       ),
       r as (
-        insert into kudos_recipient (kudos_id, workspace_id, recipient_id, created_at)
-        select k.id, ${a.workspaceId}, rid, k.created_at from k, a, unnest(${a.recipientIds}::int[]) as rid
+        insert into kudos_recipient (kudos_id, workspace_id, recipient_id, position, created_at)
+        select k.id, ${a.workspaceId}, u.rid, u.pos - 1, k.created_at
+        from k, a, unnest(${a.recipientIds}::int[]) with ordinality as u(rid, pos)
         returning 1
       ),
       v as (
