@@ -82,11 +82,21 @@ export function activeCampaignAt(workspace: Pick<WorkspaceRow, 'time_zone'>, set
  * UTC and 12 behind, so outside these bounds no zone is in the week and no settings need reading.
  */
 function nearCustomerServiceWeek(at: Date): boolean {
-  const week = customerServiceWeek(DateTime.fromJSDate(at, { zone: 'utc' }).year);
-  const from = DateTime.fromISO(week.start, { zone: 'utc' }).minus({ hours: 14 });
-  const to = DateTime.fromISO(addDays(week.end, 1), { zone: 'utc' }).plus({ hours: 12 });
-  return at.getTime() >= from.toMillis() && at.getTime() < to.toMillis();
+  const year = at.getUTCFullYear();
+  let bounds = NEAR_WEEK.get(year);
+  if (!bounds) {
+    const week = customerServiceWeek(year);
+    bounds = {
+      from: DateTime.fromISO(week.start, { zone: 'utc' }).minus({ hours: 14 }).toMillis(),
+      to: DateTime.fromISO(addDays(week.end, 1), { zone: 'utc' }).plus({ hours: 12 }).toMillis(),
+    };
+    NEAR_WEEK.set(year, bounds);
+  }
+  return at.getTime() >= bounds.from && at.getTime() < bounds.to;
 }
+
+/** The bounds nearCustomerServiceWeek checks, per year (asked on every give, computed once). */
+const NEAR_WEEK = new Map<number, { from: number; to: number }>();
 
 /**
  * CoreDeps.campaignKeyAt: the key a kudos given at `at` is tagged with. Outside the first fortnight of October it

@@ -3,7 +3,7 @@ import type { Database, PersonRow, ValueRow, WorkspaceRow } from '../db/schema';
 import { allowanceUsed } from '../db/queries/allowance';
 import { loadGiveContext, type GiveContextRows } from '../db/queries/give-context';
 import { findKudosBySourceKey, loadKudosViews } from '../db/queries/kudos';
-import { recordKudos } from '../db/queries/record-kudos';
+import { recordKudos, type RecordKudosArgs } from '../db/queries/record-kudos';
 import { retryOnConnectionLoss } from '../db/retry';
 import type { Clock } from './clock';
 import { resolvePeople } from './people';
@@ -36,18 +36,29 @@ export type GiveResult =
   | { status: 'duplicate'; kudos: KudosView }
   | { status: 'refused'; refusals: Refusal[]; allowance?: AllowanceView };
 
+/** A give the rules accept, ready to record: what to write, and what the caller will want to show. */
+export interface GivePlan {
+  status: 'planned';
+  record: RecordKudosArgs;
+  req: GiveRequest;
+  giver: PersonRow;
+  recipients: PersonRow[];
+  values: ValueRow[];
+  skipped: Skip[];
+  settings: Settings;
+}
+
 /**
- * Records one kudos exactly once. What it needs to decide comes in one round trip; the rules list every
- * problem at once; then one statement records it, keyed by the platform's idempotency key (a re-delivery
- * records nothing) and consuming the allowance in the same statement that checks it.
+ * Judges a give by the rules, without writing anything but people first seen: what it needs to decide comes
+ * in one round trip (or from `preloaded`), and the rules list every problem at once.
  */
-export async function giveKudos(
+export async function planGive(
   deps: CoreDeps,
   workspace: WorkspaceRow,
   req: GiveRequest,
   /** What the caller already loaded with loadGiveContext for these people (saves the round trip). */
   preloaded?: GiveContextRows,
-): Promise<GiveResult> {
+): Promise<GivePlan | { status: 'refused'; refusals: Refusal[] }> {
   const { db } = deps;
   const now = deps.clock();
   const ctx = preloaded ?? (await retryOnConnectionLoss(() => loadGiveContext(db, workspace.id, [req.giver, ...req.recipients])));
@@ -64,18 +75,11 @@ export async function giveKudos(
     ...(req.messageOptional ? [] : checkMessage(req.message, settings)),
     ...valueCheck.refusals,
   ];
-  if (refusals.length) {
-    // A re-delivery of something that was recorded is a duplicate, even if the rules would now say no.
-    const earlier = await findKudosBySourceKey(db, workspace.id, req.sourceKey);
-    return earlier ? duplicate(db, workspace.id, earlier.id) : { status: 'refused', refusals };
-  }
+  if (refusals.length) return { status: 'refused', refusals };
 
-  const day = localDay(now, safeZone(giver.time_zone, workspace.time_zone));
-  const limit = settings.allowancePerDay;
-  const campaignKey = deps.campaignKeyAt ? await deps.campaignKeyAt(db, workspace, now) : null;
-  // Keyed by source_key, so a retry after a dropped connection records once or finds the first attempt.
-  const outcome = await retryOnConnectionLoss(() =>
-    recordKudos(db, {
+  return {
+    status: 'planned',
+    record: {
       workspaceId: workspace.id,
       giverId: giver.id,
       source: req.source,
@@ -87,36 +91,67 @@ export async function giveKudos(
       emoji: req.emoji ?? null,
       parentId: req.parentId ?? null,
       reactionGroup: req.reactionGroup ?? null,
-      campaignKey,
+      campaignKey: deps.campaignKeyAt ? await deps.campaignKeyAt(db, workspace, now) : null,
       createdAt: now,
-      day,
+      day: localDay(now, safeZone(giver.time_zone, workspace.time_zone)),
       recipientIds: recipients.valid.map((p) => p.id),
       valueIds: valueCheck.matched.map((v) => v.id),
-      limit,
+      limit: settings.allowancePerDay,
       notifyBy: req.notifyBatchMs != null ? new Date(now.getTime() + req.notifyBatchMs) : null,
-    }),
-  );
+    },
+    req,
+    giver,
+    recipients: recipients.valid,
+    values: valueCheck.matched,
+    skipped: recipients.skipped,
+    settings,
+  };
+}
+
+/**
+ * Records one kudos exactly once: judged by planGive, then one round trip records it, keyed by the
+ * platform's idempotency key (a re-delivery records nothing) and consuming the allowance in the same
+ * statement that checks it.
+ */
+export async function giveKudos(
+  deps: CoreDeps,
+  workspace: WorkspaceRow,
+  req: GiveRequest,
+  /** What the caller already loaded with loadGiveContext for these people (saves the round trip). */
+  preloaded?: GiveContextRows,
+): Promise<GiveResult> {
+  const { db } = deps;
+  const plan = await planGive(deps, workspace, req, preloaded);
+  if (plan.status === 'refused') {
+    // A re-delivery of something that was recorded is a duplicate, even if the rules would now say no.
+    const earlier = await findKudosBySourceKey(db, workspace.id, req.sourceKey);
+    return earlier ? duplicate(db, workspace.id, earlier.id) : plan;
+  }
+  // Keyed by source_key, so a retry after a dropped connection records once or finds the first attempt.
+  const outcome = await retryOnConnectionLoss(() => recordKudos(db, plan.record));
   if (outcome.status === 'duplicate') {
     const earlier = await findKudosBySourceKey(db, workspace.id, req.sourceKey);
     return duplicate(db, workspace.id, earlier!.id);
   }
-  if (outcome.status === 'allowance_exceeded') {
-    const used = await allowanceUsed(db, giver.id, day);
-    const wanted = recipients.valid.length;
-    return {
-      status: 'refused',
-      refusals: [{ code: 'allowance', left: Math.max(0, (limit ?? 0) - used), limit: limit ?? 0, wanted }],
-      allowance: allowanceView(limit, used),
-    };
-  }
+  if (outcome.status === 'allowance_exceeded') return allowanceRefusal(plan, outcome.used);
   return {
     status: 'given',
-    kudos: viewOf(outcome.id, workspace.id, req, giver, recipients.valid, valueCheck.matched, now, campaignKey),
-    skipped: recipients.skipped,
-    allowance: allowanceView(limit, outcome.used),
-    giver,
-    recipients: recipients.valid,
-    settings,
+    kudos: plannedView(plan, outcome.id),
+    skipped: plan.skipped,
+    allowance: allowanceView(plan.record.limit, outcome.used),
+    giver: plan.giver,
+    recipients: plan.recipients,
+    settings: plan.settings,
+  };
+}
+
+/** The refusal for a plan the allowance cannot cover, `used` being what the giver's day already holds. */
+export function allowanceRefusal(plan: GivePlan, used: number): Extract<GiveResult, { status: 'refused' }> {
+  const limit = plan.record.limit;
+  return {
+    status: 'refused',
+    refusals: [{ code: 'allowance', left: Math.max(0, (limit ?? 0) - used), limit: limit ?? 0, wanted: plan.recipients.length }],
+    allowance: allowanceView(limit, used),
   };
 }
 
@@ -140,27 +175,19 @@ async function duplicate(db: Kysely<Database>, workspaceId: number, id: number):
   return { status: 'duplicate', kudos };
 }
 
-/** The view of a kudos just recorded, from what is already in hand (no read-back). */
-function viewOf(
-  id: number,
-  workspaceId: number,
-  req: GiveRequest,
-  giver: PersonRow,
-  recipients: PersonRow[],
-  values: ValueRow[],
-  at: Date,
-  campaignKey: string | null,
-): KudosView {
+/** The view of a kudos just recorded from a plan, from what is already in hand (no read-back). */
+export function plannedView(plan: GivePlan, id: number): KudosView {
+  const { req, record } = plan;
   const person = (p: PersonRow) => ({ id: p.id, externalId: p.external_id, displayName: p.display_name });
   return {
     id,
-    workspaceId,
-    source: req.source,
-    giver: person(giver),
-    recipients: recipients.map(person),
-    message: req.message,
-    values: [...values].sort((a, b) => a.position - b.position || a.id - b.id).map((v) => ({ slug: v.slug, label: v.label, emoji: v.emoji })),
-    createdAt: at,
+    workspaceId: record.workspaceId,
+    source: record.source,
+    giver: person(plan.giver),
+    recipients: plan.recipients.map(person),
+    message: record.message,
+    values: [...plan.values].sort((a, b) => a.position - b.position || a.id - b.id).map((v) => ({ slug: v.slug, label: v.label, emoji: v.emoji })),
+    createdAt: record.createdAt,
     channelId: req.channelId ?? null,
     messageTs: req.messageTs ?? null,
     permalink: req.permalink ?? null,
@@ -168,7 +195,7 @@ function viewOf(
     postChannelId: null,
     postTs: null,
     parentId: req.parentId ?? null,
-    campaignKey,
+    campaignKey: record.campaignKey,
     revokedAt: null,
     revokedReason: null,
   };

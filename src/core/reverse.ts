@@ -1,7 +1,5 @@
-import type { Kysely } from 'kysely';
-import type { Database, PersonRow, WorkspaceRow } from '../db/schema';
-import { releaseAllowance } from '../db/queries/allowance';
-import { findLatestGiven, loadKudosViews, lockKudos, markRevoked, recipientCount } from '../db/queries/kudos';
+import type { PersonRow, WorkspaceRow } from '../db/schema';
+import { findLatestGiven, loadKudosViews, revokeRecorded } from '../db/queries/kudos';
 import type { CoreDeps } from './give';
 import type { KudosSource, KudosView } from './types';
 
@@ -23,16 +21,8 @@ export async function revokeKudos(
   kudosId: number,
   by: { personId: number | null; reason: string },
 ): Promise<RevokeResult> {
-  const revoke = async (trx: Kysely<Database>) => {
-    const row = await lockKudos(trx, workspace.id, kudosId);
-    if (!row) return 'not_found' as const;
-    if (row.revoked_at) return 'already_revoked' as const;
-    await markRevoked(trx, workspace.id, kudosId, by.personId, by.reason, deps.clock());
-    await releaseAllowance(trx, row.giver_id, row.local_day, await recipientCount(trx, row.id));
-    return 'revoked' as const;
-  };
-  // Inside a caller's transaction (reaction processing) it is part of that one; otherwise its own.
-  const status = deps.db.isTransaction ? await revoke(deps.db) : await deps.db.transaction().execute(revoke);
+  // Not retried on a lost connection: a first attempt that landed would make the retry say 'already_revoked'.
+  const status = await revokeRecorded(deps.db, workspace.id, kudosId, by.personId, by.reason, deps.clock());
   if (status !== 'revoked') return { status };
   const [kudos] = await loadKudosViews(deps.db, workspace.id, [kudosId]);
   return { status, kudos };

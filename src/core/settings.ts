@@ -94,6 +94,27 @@ export interface SettingsSnapshot {
 
 /** Merges stored rows over the defaults; a stored value that no longer validates falls back to its default. */
 export function settingsFromRows(rows: ReadonlyArray<{ key: string; value: unknown; version: number }>): SettingsSnapshot {
+  // Read on every give: the same rows parse to the same (frozen) snapshot, so parse each distinct set once.
+  const cacheKey = JSON.stringify(rows);
+  const cached = SNAPSHOTS.get(cacheKey);
+  if (cached) return cached;
+  const snapshot = deepFreeze(parseRows(rows));
+  if (SNAPSHOTS.size >= 500) SNAPSHOTS.clear();
+  SNAPSHOTS.set(cacheKey, snapshot);
+  return snapshot;
+}
+
+const SNAPSHOTS = new Map<string, SettingsSnapshot>();
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o)) {
+    Object.freeze(o);
+    for (const v of Object.values(o)) deepFreeze(v);
+  }
+  return o;
+}
+
+function parseRows(rows: ReadonlyArray<{ key: string; value: unknown; version: number }>): SettingsSnapshot {
   const settings = structuredClone(DEFAULT_SETTINGS) as Settings;
   const versions = Object.fromEntries(Object.keys(SETTING_SCHEMAS).map((k) => [k, 0])) as Record<SettingKey, number>;
   for (const row of rows) {

@@ -21,8 +21,19 @@ export function safeZone(tz: string | null | undefined, fallback = 'UTC'): strin
 
 /** The calendar day ('YYYY-MM-DD') that `at` falls on in `tz`. */
 export function localDay(at: Date, tz: string): string {
-  return DateTime.fromJSDate(at, { zone: safeZone(tz) }).toISODate() as string;
+  const zone = safeZone(tz);
+  let format = DAY_FORMATS.get(zone);
+  if (!format) {
+    // Asked on every give: one formatter per zone, reused (building one is the expensive part).
+    format = new Intl.DateTimeFormat('en-US', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    DAY_FORMATS.set(zone, format);
+  }
+  const parts: Record<string, string> = {};
+  for (const p of format.formatToParts(at)) parts[p.type] = p.value;
+  return `${parts.year.padStart(4, '0')}-${parts.month}-${parts.day}`;
 }
+
+const DAY_FORMATS = new Map<string, Intl.DateTimeFormat>();
 
 /** The instant the local day containing `at` began in `tz`. */
 export function startOfLocalDay(at: Date, tz: string): Date {

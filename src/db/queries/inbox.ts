@@ -22,21 +22,16 @@ export interface NewDelivery {
  */
 export const storeDelivery = perDatabase((db) =>
   batched<NewDelivery, { id: number } | undefined>(async (items) => {
-    const rows = await db
-      .insertInto('event_inbox')
-      .values(
-        items.map((a) => ({
-          platform: a.platform,
-          delivery_id: a.deliveryId,
-          workspace_id: a.workspaceId,
-          body: JSON.stringify(a.body),
-          received_at: a.now,
-          locked_until: new Date(a.now.getTime() + INBOX_LEASE_MS),
-        })),
-      )
-      .onConflict((oc) => oc.columns(['platform', 'delivery_id']).doNothing())
-      .returning(['id', 'platform', 'delivery_id'])
-      .execute();
+    const col = <T>(f: (d: NewDelivery) => T) => items.map(f);
+    const { rows } = await sql<{ id: number; platform: string; delivery_id: string }>`
+      insert into event_inbox (platform, delivery_id, workspace_id, body, received_at, locked_until)
+      select * from unnest(
+        ${col((d) => d.platform)}::text[], ${col((d) => d.deliveryId)}::text[], ${col((d) => d.workspaceId)}::int[],
+        ${col((d) => JSON.stringify(d.body))}::jsonb[], ${col((d) => d.now)}::timestamptz[],
+        ${col((d) => new Date(d.now.getTime() + INBOX_LEASE_MS))}::timestamptz[])
+      on conflict (platform, delivery_id) do nothing
+      returning id, platform, delivery_id
+    `.execute(db);
     const fresh = new Map(rows.map((r) => [`${r.platform}:${r.delivery_id}`, r.id]));
     return items.map((a) => {
       const key = `${a.platform}:${a.deliveryId}`;
@@ -86,20 +81,13 @@ export async function claimStaleDeliveries(db: Kysely<Database>, platform: Platf
 }
 
 /**
- * Marks a delivery processed; deliveries finished together are marked in one statement. The commit does not
- * wait for the disk: a mark lost to a server stop only means the sweeper processes that event again, which
- * changes nothing.
+ * Marks a delivery processed; deliveries finished together are marked in one round trip (the
+ * `inbox_mark_processed` function, migration 0012). The commit does not wait for the disk: a mark lost to a
+ * server stop only means the sweeper processes that event again, which changes nothing.
  */
 export const markDelivered = perDatabase((db) =>
   batched<{ id: number; now: Date }, void>(async (items) => {
-    await db.transaction().execute(async (trx) => {
-      await sql`select set_config('synchronous_commit', 'off', true)`.execute(trx);
-      await trx
-        .updateTable('event_inbox')
-        .set({ processed_at: items[0].now, locked_until: null, last_error: null })
-        .where('id', 'in', items.map((i) => i.id))
-        .execute();
-    });
+    await sql`select inbox_mark_processed(${items.map((i) => i.id)}::bigint[], ${items[0].now}::timestamptz)`.execute(db);
     return items.map(() => undefined);
   }),
 );

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, KudosRow, PostStatus } from '../schema';
 import type { KudosView, PersonView } from '../../core/types';
 
@@ -11,41 +11,22 @@ export async function findKudosById(db: Kysely<Database>, workspaceId: number, i
 }
 
 /** Locks the kudos row for a reversal (select … for update). */
-export async function lockKudos(db: Kysely<Database>, workspaceId: number, id: number): Promise<KudosRow | undefined> {
-  return db
-    .selectFrom('kudos')
-    .selectAll()
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .forUpdate()
-    .executeTakeFirst();
-}
-
-export async function recipientCount(db: Kysely<Database>, kudosId: number): Promise<number> {
-  const row = await db
-    .selectFrom('kudos_recipient')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('kudos_id', '=', kudosId)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
-export async function markRevoked(
+/**
+ * Marks a kudos revoked (who, when, why) and gives its allowance back to the day it was taken from, in one
+ * round trip (the `kudos_revoke` function, migration 0012). Revoking twice changes nothing.
+ */
+export async function revokeRecorded(
   db: Kysely<Database>,
   workspaceId: number,
   id: number,
   by: number | null,
   reason: string,
   at: Date,
-): Promise<KudosRow | undefined> {
-  return db
-    .updateTable('kudos')
-    .set({ revoked_at: at, revoked_by: by, revoked_reason: reason })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .where('revoked_at', 'is', null)
-    .returningAll()
-    .executeTakeFirst();
+): Promise<'revoked' | 'already_revoked' | 'not_found'> {
+  const { rows } = await sql<{ status: 'revoked' | 'already_revoked' | 'not_found' }>`
+    select kudos_revoke(${workspaceId}::int, ${id}::int, ${by}::int, ${reason}::text, ${at}::timestamptz) as status
+  `.execute(db);
+  return rows[0].status;
 }
 
 export async function setPost(

@@ -28,84 +28,28 @@ export interface RecordKudosArgs {
   notifyBy: Date | null;
 }
 
-export type RecordOutcome = { status: 'recorded'; id: number; used: number } | { status: 'duplicate' } | { status: 'allowance_exceeded' };
-
-const REFUSED = 'KD001';
+export type RecordOutcome =
+  | { status: 'recorded'; id: number; used: number }
+  | { status: 'duplicate' }
+  | { status: 'allowance_exceeded'; used: number };
 
 /**
- * Records a kudos in one statement, so it is atomic without a transaction and costs one round trip:
- * - the insert is keyed by (workspace, source_key): a re-delivery inserts nothing and the rest does nothing;
- * - the allowance upsert only increments while `used + n <= limit`, a condition Postgres re-checks on the
- *   locked row, so concurrent gives can never push past the limit;
- * - when the allowance says no, `kudos_refuse()` raises and the whole statement, insert included, is undone;
- * - recipient DMs to send later, if asked for, land in the outbox in the same statement.
+ * Records a kudos in one round trip (the `kudos_record` function, migration 0012), atomic on its own:
+ * - keyed by (workspace, source_key): a re-delivery records nothing;
+ * - the allowance only grows while `used + n <= limit`, re-checked on the locked row, so concurrent gives
+ *   never push past the limit; when it says no, nothing is recorded;
+ * - recipient DMs to send later, if asked for, are queued with it.
  */
 export async function recordKudos(db: Kysely<Database>, a: RecordKudosArgs): Promise<RecordOutcome> {
-  // Inside a caller's transaction, a refusal must undo only this statement, not the caller's work.
-  if (!db.isTransaction) return record(db, a);
-  await sql`savepoint record_kudos`.execute(db);
-  const outcome = await record(db, a).catch(async (err: unknown) => {
-    await sql`rollback to savepoint record_kudos`.execute(db);
-    throw err;
-  });
-  if (outcome.status === 'allowance_exceeded') await sql`rollback to savepoint record_kudos`.execute(db);
-  else await sql`release savepoint record_kudos`.execute(db);
-  return outcome;
-}
-
-async function record(db: Kysely<Database>, a: RecordKudosArgs): Promise<RecordOutcome> {
-  const n = a.recipientIds.length;
-  try {
-    const { rows } = await sql<{ id: number; used: number | null }>`
-      with k as (
-        insert into kudos (workspace_id, giver_id, source, source_key, message, channel_id, message_ts, permalink, emoji,
-                           parent_id, reaction_group, campaign_key, post_status, created_at, local_day)
-        values (${a.workspaceId}, ${a.giverId}, ${a.source}, ${a.sourceKey}, ${a.message}, ${a.channelId}, ${a.messageTs},
-                ${a.permalink}, ${a.emoji}, ${a.parentId}, ${a.reactionGroup}, ${a.campaignKey},
-                ${a.reactionGroup ? 'none' : 'pending'}, ${a.createdAt}, ${a.day}::date)
-        on conflict (workspace_id, source_key) do nothing
-        returning id, created_at
-      ),
-      a as (
-        insert into allowance_usage (workspace_id, person_id, day, used)
-        select ${a.workspaceId}, ${a.giverId}, ${a.day}::date, ${n}::int from k
-        where ${a.limit}::int is null or ${n}::int <= ${a.limit}::int
-        on conflict (person_id, day) do update set used = allowance_usage.used + excluded.used
-        where ${a.limit}::int is null or allowance_usage.used + excluded.used <= ${a.limit}::int
-        returning used
-      ),
-      r as (
-        insert into kudos_recipient (kudos_id, workspace_id, recipient_id, position, created_at)
-        select k.id, ${a.workspaceId}, u.rid, u.pos - 1, k.created_at
-        from k, a, unnest(${a.recipientIds}::int[]) with ordinality as u(rid, pos)
-        returning 1
-      ),
-      v as (
-        insert into kudos_value (kudos_id, value_id, workspace_id)
-        select k.id, vid, ${a.workspaceId} from k, a, unnest(${a.valueIds}::int[]) as vid
-        returning 1
-      ),
-      d as (
-        insert into dm_outbox (workspace_id, recipient_id, kudos_id, due_at)
-        select ${a.workspaceId}, p.id, k.id,
-               coalesce((select min(o.due_at) from dm_outbox o
-                         where o.workspace_id = ${a.workspaceId} and o.recipient_id = p.id and o.sent_at is null),
-                        ${a.notifyBy}::timestamptz)
-        from k, a, person p
-        where ${a.notifyBy}::timestamptz is not null
-          and p.workspace_id = ${a.workspaceId} and p.id = any(${a.recipientIds}::int[]) and p.dm_enabled
-        on conflict (kudos_id, recipient_id) do nothing
-        returning 1
-      )
-      select k.id, a.used,
-             case when a.used is null then kudos_refuse('allowance') end as refused,
-             (select count(*) from r) + (select count(*) from v) + (select count(*) from d) as written
-      from k left join a on true
-    `.execute(db);
-    const row = rows[0];
-    return row ? { status: 'recorded', id: row.id, used: Number(row.used) } : { status: 'duplicate' };
-  } catch (err) {
-    if ((err as { code?: string }).code === REFUSED) return { status: 'allowance_exceeded' };
-    throw err;
-  }
+  const { rows } = await sql<{ o_status: 'recorded' | 'duplicate' | 'allowance_exceeded'; o_kudos_id: number | null; o_used: number | null }>`
+    select * from kudos_record(
+      ${a.workspaceId}::int, ${a.giverId}::int, ${a.source}::text, ${a.sourceKey}::text, ${a.message}::text,
+      ${a.channelId}::text, ${a.messageTs}::text, ${a.permalink}::text, ${a.emoji}::text, ${a.parentId}::int,
+      ${a.reactionGroup}::text, ${a.campaignKey}::text, ${a.createdAt}::timestamptz, ${a.day}::date,
+      ${a.recipientIds}::int[], ${a.valueIds}::int[], ${a.limit}::int, ${a.notifyBy}::timestamptz)
+  `.execute(db);
+  const row = rows[0];
+  if (row.o_status === 'recorded') return { status: 'recorded', id: Number(row.o_kudos_id), used: Number(row.o_used) };
+  if (row.o_status === 'allowance_exceeded') return { status: 'allowance_exceeded', used: Number(row.o_used) };
+  return { status: 'duplicate' };
 }
