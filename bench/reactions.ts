@@ -96,6 +96,7 @@ async function main() {
     const xacts = async () => Number((await admin.query('select xact_commit + xact_rollback as n from pg_stat_database where datname = current_database()')).rows[0].n);
     const xactsBefore = await xacts();
     const cpuBefore = process.cpuUsage();
+    const eluBefore = performance.eventLoopUtilization();
     const started = Date.now();
     const full = await load(kudos.port, deliveries);
     const acked = Date.now();
@@ -103,6 +104,7 @@ async function main() {
     await kudos.background.idle();
     const done = Date.now();
     const cpu = process.cpuUsage(cpuBefore);
+    const elu = performance.eventLoopUtilization(eluBefore);
     const xactsUsed = (await xacts()) - xactsBefore;
 
     const active = await database.db
@@ -128,7 +130,7 @@ async function main() {
     );
     console.log(`ratio (Kudos / bare Bolt): ${(fullRate / baseRate).toFixed(2)}`);
     console.log(
-      `per delivery: ${(xactsUsed / deliveries.length).toFixed(1)} database round trips, ${((cpu.user + cpu.system) / 1000 / deliveries.length).toFixed(2)} ms of this process's CPU (all threads)`,
+      `per delivery: ${(xactsUsed / deliveries.length).toFixed(1)} database round trips, ${((cpu.user + cpu.system) / 1000 / deliveries.length).toFixed(2)} ms of this process's CPU (all threads); the app's event loop busy ${(elu.utilization * 100).toFixed(0)} % of the time`,
     );
     console.log(`kudos counting: ${active.n}, expected exactly ${expectedKudos}: ${Number(active.n) === expectedKudos ? 'exact' : 'WRONG'}; unprocessed events: ${unprocessed.n}`);
     console.log(`target ≥ 1,000 events/s: ${fullRate >= 1000 ? 'met' : 'NOT met'}`);

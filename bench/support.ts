@@ -1,7 +1,7 @@
 /**
  * What the Slack benchmarks share: a throw-away Postgres schema, the fake Slack Web API on its own thread
  * (Slack is remote in production, so its work must not be billed to the app), the full app on that schema
- * with an unlimited allowance, and a bare Bolt app to compare against.
+ * with an unlimited allowance and a year of history, and a bare Bolt app to compare against.
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
@@ -9,12 +9,15 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { App } from '@slack/bolt';
+import { sql, type Kysely } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../src/config';
 import { saveSetting } from '../src/core/settings-store';
 import { connectDatabase, type DatabaseHandle } from '../src/db/connect';
+import type { Database } from '../src/db/schema';
 import { startKudos, type KudosHandle } from '../src/kudos';
 import { createLogger } from '../src/logger';
+import { seedLedger } from '../test/helpers/seed-kudos';
 
 export const SIGNING_SECRET = 'bench-signing-secret';
 export const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -24,6 +27,8 @@ export interface BenchRig {
   database: DatabaseHandle;
   /** The admin connection (outside the schema), for statistics. */
   admin: pg.Client;
+  /** Kudos already in the ledger before the run (the workspace's history). */
+  history: number;
   barePort: number;
   close(): Promise<void>;
 }
@@ -46,8 +51,10 @@ export async function startRig(bare: (app: App) => void): Promise<BenchRig> {
     LOG_LEVEL: 'silent',
   });
   const kudos = await startKudos({ config, logger: createLogger('silent'), database });
+  const workspaceId = kudos.slack!.workspace().id;
   // Unlimited allowance, so every request gives a kudos rather than meeting a refusal.
-  await saveSetting(database.db, { workspaceId: kudos.slack!.workspace().id, key: 'allowancePerDay', value: null, expectedVersion: 0, actorId: null });
+  await saveSetting(database.db, { workspaceId, key: 'allowancePerDay', value: null, expectedVersion: 0, actorId: null });
+  const history = await seedHistory(database.db, workspaceId);
 
   const app = new App({
     signingSecret: SIGNING_SECRET,
@@ -60,6 +67,7 @@ export async function startRig(bare: (app: App) => void): Promise<BenchRig> {
     kudos,
     database,
     admin,
+    history,
     barePort: (server.address() as AddressInfo).port,
     close: async () => {
       await app.stop();
@@ -70,6 +78,43 @@ export async function startRig(bare: (app: App) => void): Promise<BenchRig> {
       await admin.end();
     },
   };
+}
+
+/**
+ * A workspace is measured as it runs, not on its first day: a year of history (20,000 kudos among 300 other
+ * people, one in four a pile-on), then what autovacuum keeps up in production: statistics, so the planner
+ * sees tables of their real size. (Postgres here may run with autovacuum off; tables the history leaves
+ * empty are not analyzed, so the planner sizes them by what they hold.)
+ */
+async function seedHistory(db: Kysely<Database>, workspaceId: number): Promise<number> {
+  const count = 20_000;
+  const people = await db
+    .insertInto('person')
+    .values(Array.from({ length: 300 }, (_, i) => ({ workspace_id: workspaceId, external_id: `UHISTORY${i}`, display_name: `colleague ${i}`, time_zone: 'Europe/Paris' })))
+    .returning('id')
+    .execute();
+  const values = await db.selectFrom('value').select('id').where('workspace_id', '=', workspaceId).execute();
+  const now = Date.now();
+  await seedLedger(db, {
+    workspaceId,
+    people: people.map((p) => p.id),
+    valueIds: values.map((v) => v.id),
+    count,
+    start: new Date(now - 365 * 86_400_000),
+    end: new Date(now - 86_400_000),
+    focus: { personId: people[0].id, receivedEvery: 50, givenEvery: 60 },
+    revokedEvery: 97,
+    tag: 'history',
+  });
+  // One in four a pile-on, with the reaction behind it in the register.
+  await sql`update kudos set source = 'pileon', reaction_group = 'pileon:' || id || ':history' where workspace_id = ${workspaceId} and id % 4 = 0`.execute(db);
+  await sql`
+    insert into reaction_state (workspace_id, channel_id, message_ts, reactor, emoji, event_ts, present)
+    select k.workspace_id, 'CHISTORY', k.id::text, g.external_id, 'clap', extract(epoch from k.created_at), k.revoked_at is null
+    from kudos k join person g on g.id = k.giver_id
+    where k.workspace_id = ${workspaceId} and k.source = 'pileon'`.execute(db);
+  await sql`vacuum analyze kudos, kudos_recipient, kudos_value, person, reaction_state`.execute(db);
+  return count;
 }
 
 function startFakeSlack(): Promise<{ url: string; stop: () => Promise<number> }> {

@@ -136,14 +136,23 @@ export async function up(db: Kysely<any>): Promise<void> {
       o_revoked := '{}';
       -- Even an event the register has seen (a re-delivery, a retry after a stop) reconciles the group.
       loop
-        select exists (
-                 select 1 from reaction_state s
-                 where s.workspace_id = p_workspace and s.channel_id = p_channel and s.message_ts = p_message_ts
-                   and s.reactor = p_reactor and s.present and (p_any_emoji or s.emoji = p_emoji)
-               ),
-               coalesce((select array_agg(k.id order by k.id) from kudos k
-                         where k.workspace_id = p_workspace and k.reaction_group = p_group and k.revoked_at is null), '{}')
-        into v_wanted, v_active;
+        -- Wanted: this reaction is present (a pile-on: any of the reactor's reactions on the post is).
+        if p_any_emoji then
+          select exists (
+                   select 1 from reaction_state s
+                   where s.workspace_id = p_workspace and s.channel_id = p_channel and s.message_ts = p_message_ts
+                     and s.reactor = p_reactor and s.present)
+          into v_wanted;
+        else
+          select coalesce((
+                   select s.present from reaction_state s
+                   where s.workspace_id = p_workspace and s.channel_id = p_channel and s.message_ts = p_message_ts
+                     and s.reactor = p_reactor and s.emoji = p_emoji), false)
+          into v_wanted;
+        end if;
+        select coalesce(array_agg(k.id order by k.id), '{}') into v_active
+        from kudos k
+        where k.workspace_id = p_workspace and k.reaction_group = p_group and k.revoked_at is null;
 
         if v_wanted and cardinality(v_active) = 0 then
           if not p_can_give then
