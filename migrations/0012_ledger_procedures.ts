@@ -11,7 +11,8 @@ import { sql, type Kysely } from 'kysely';
  *   `used + n <= limit`, a condition Postgres re-checks on the locked row, so concurrent gives never pass it.
  * - kudos_revoke: marks a kudos revoked (never deletes it) and gives its allowance back to the day it came from.
  * - kudos_apply_reaction: one reaction event, under its group's lock: the last-writer-wins register, then the
- *   group's kudos made to match it (one counting while the register wants one, none otherwise).
+ *   group's kudos made to match it (one counting while the register wants one, none otherwise);
+ *   kudos_apply_reactions applies several in one transaction.
  *
  * - inbox_mark_processed: marks stored platform events processed, without waiting for the disk (a mark lost
  *   to a stop only means an event is applied again, which changes nothing).
@@ -198,6 +199,43 @@ export async function up(db: Kysely<any>): Promise<void> {
     $$`.execute(db);
 
   await sql`
+    create function kudos_apply_reactions(p_events jsonb)
+    returns table (idx int, o_status text, o_given int, o_used int, o_revoked int[])
+    language plpgsql as $$
+    declare
+      e record;
+      r record;
+    begin
+      -- Every group's lock first, in one order, so that batches applied at once never wait on each other in a
+      -- circle; then the events by giver (the allowance rows they lock, in one order too), each group's
+      -- events in the order given.
+      perform pg_advisory_xact_lock(s.h)
+      from (select distinct hashtextextended(x.grp, x.workspace) as h
+            from jsonb_to_recordset(p_events) as x(workspace int, grp text)
+            order by 1) s;
+      for e in
+        select * from jsonb_to_recordset(p_events) as x(
+          idx int, workspace int, channel text, message_ts text, reactor text, emoji text, event_ts numeric,
+          present boolean, grp text, any_emoji boolean, reactor_id int, can_give boolean, source text,
+          source_key text, permalink text, parent int, campaign text, at timestamptz, day date,
+          recipients int[], "values" int[], lim int, notify_by timestamptz)
+        order by x.reactor_id, x.day, x.idx
+      loop
+        select * into r from kudos_apply_reaction(
+          e.workspace, e.channel, e.message_ts, e.reactor, e.emoji, e.event_ts, e.present, e.grp, e.any_emoji,
+          e.reactor_id, e.can_give, e.source, e.source_key, e.permalink, e.parent, e.campaign, e.at, e.day,
+          e.recipients, e."values", e.lim, e.notify_by);
+        idx := e.idx;
+        o_status := r.o_status;
+        o_given := r.o_given;
+        o_used := r.o_used;
+        o_revoked := r.o_revoked;
+        return next;
+      end loop;
+    end
+    $$`.execute(db);
+
+  await sql`
     create function inbox_mark_processed(p_ids bigint[], p_at timestamptz) returns void
     language plpgsql as $$
     begin
@@ -219,6 +257,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     end
     $$`.execute(db);
   await sql`drop function if exists inbox_mark_processed(bigint[], timestamptz)`.execute(db);
+  await sql`drop function if exists kudos_apply_reactions(jsonb)`.execute(db);
   await sql`drop function if exists kudos_apply_reaction(int, text, text, text, text, numeric, boolean, text, boolean, int, boolean, text, text, text, int, text, timestamptz, date, int[], int[], int, timestamptz)`.execute(db);
   await sql`drop function if exists kudos_revoke(int, int, int, text, timestamptz)`.execute(db);
   await sql`drop function if exists kudos_record(int, int, text, text, text, text, text, text, text, int, text, text, timestamptz, date, int[], int[], int, timestamptz)`.execute(db);

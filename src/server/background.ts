@@ -9,10 +9,11 @@ import type { Logger } from '../logger';
  * waits for) stay fast, and posting stays within what Slack accepts.
  */
 /**
- * Stored platform events are processed eight at a time; kudos posts and DMs go out four at a time (Slack
- * accepts about one message per second per channel anyway).
+ * Stored platform events are processed sixteen at a time (those that reach the database together share its
+ * round trips); kudos posts and DMs go out four at a time (Slack accepts about one message per second per
+ * channel anyway).
  */
-export const DEFAULT_LANES: Readonly<Record<string, number>> = Object.freeze({ events: 8, delivery: 4 });
+export const DEFAULT_LANES: Readonly<Record<string, number>> = Object.freeze({ events: 16, delivery: 4 });
 
 export class Background {
   private readonly pending = new Set<Promise<void>>();

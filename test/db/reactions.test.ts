@@ -91,6 +91,19 @@ describe.each(testDatabases())('reaction ledger invariants on %s', (kind) => {
     expect(await counting()).toEqual([`${reactors[0].id}:clap`]);
   });
 
+  it('applies events arriving together in one batch, in order within a group', async () => {
+    // The first goes at once; the others wait for it and share the next round trip.
+    const outcomes = await Promise.all([
+      applyReaction(deps, event(reactors[1], 'tada', true, 1)),
+      applyReaction(deps, event(reactors[0], 'clap', true, 2)),
+      applyReaction(deps, event(reactors[0], 'clap', false, 3)),
+      applyReaction(deps, event(reactors[1], 'clap', true, 4)),
+      applyReaction(deps, event(reactors[0], 'clap', true, 2)), // a re-delivery of the second
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(['given', 'given', 'revoked', 'given', 'stale']);
+    expect(await counting()).toEqual([`${reactors[1].id}:clap`, `${reactors[1].id}:tada`].sort());
+  });
+
   it('keeps the allowance equal to the kudos that count', async () => {
     for (let i = 1; i <= 6; i++) await applyReaction(deps, event(reactors[0], i % 2 ? 'clap' : 'tada', i % 3 !== 0, i));
     const usage = await t.db.selectFrom('allowance_usage').select('used').executeTakeFirstOrThrow();

@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { batched, perDatabase } from '../batch';
 import type { Database, KudosRow } from '../schema';
 import type { RecordKudosArgs } from './record-kudos';
 
@@ -33,24 +34,91 @@ export type ReactionLedgerOutcome =
   | { status: 'stale' | 'unchanged'; revoked: number[] };
 
 /**
- * Applies one reaction event in one round trip (the `kudos_apply_reaction` function, migration 0012): under
- * the group's lock, the last-writer-wins register takes the event unless it already holds this one or a later
- * one, and then the group's kudos are made to match the register: one counting while it wants one (given from
- * `give`), none otherwise (revoked, allowance returned).
+ * Applies one reaction event (the `kudos_apply_reaction` function, migration 0012): under the group's lock,
+ * the last-writer-wins register takes the event unless it already holds this one or a later one, and then the
+ * group's kudos are made to match the register: one counting while it wants one (given from `give`), none
+ * otherwise (revoked, allowance returned).
+ *
+ * Events applied at the same time share one round trip and one transaction (`kudos_apply_reactions`, which
+ * takes every group's lock first, in one order). Should that transaction fail, each event is applied again on
+ * its own, so one bad event never holds back the others.
  */
-export async function applyReactionWrite(db: Kysely<Database>, w: ReactionWrite): Promise<ReactionLedgerOutcome> {
-  const g = w.give;
-  const { rows } = await sql<{ o_status: string; o_given: number | null; o_used: number | null; o_revoked: number[] | null }>`
+export function applyReactionWrite(db: Kysely<Database>, w: ReactionWrite): Promise<ReactionLedgerOutcome> {
+  return applyWrites(db, w).then((r) => {
+    if (r instanceof Error) throw r;
+    return r;
+  });
+}
+
+const applyWrites = perDatabase((db) =>
+  batched<ReactionWrite, ReactionLedgerOutcome | Error>(
+    async (items) => {
+      if (items.length === 1) return [await applyOne(db, items[0]).catch(asError)];
+      try {
+        const { rows } = await sql<OutcomeRow & { idx: number }>`
+          select * from kudos_apply_reactions(${JSON.stringify(items.map((w, idx) => eventArgs(w, idx)))}::jsonb)
+        `.execute(db);
+        const byIdx = new Map(rows.map((r) => [Number(r.idx), outcomeOf(r)]));
+        return items.map((_, i) => byIdx.get(i) ?? new Error('a reaction event was not applied'));
+      } catch {
+        return Promise.all(items.map((w) => applyOne(db, w).catch(asError)));
+      }
+    },
+    { max: 50 },
+  ),
+);
+
+async function applyOne(db: Kysely<Database>, w: ReactionWrite): Promise<ReactionLedgerOutcome> {
+  const a = eventArgs(w, 0);
+  const { rows } = await sql<OutcomeRow>`
     select * from kudos_apply_reaction(
-      ${w.key.workspaceId}::int, ${w.key.channelId}::text, ${w.key.messageTs}::text, ${w.key.reactor}::text,
-      ${w.key.emoji}::text, ${w.eventTs}::numeric, ${w.present}::boolean,
-      ${w.group}::text, ${w.anyEmoji}::boolean, ${w.reactorId}::int,
-      ${g !== null}::boolean, ${g?.source ?? null}::text, ${g?.sourceKey ?? null}::text, ${g?.permalink ?? null}::text,
-      ${g?.parentId ?? null}::int, ${g?.campaignKey ?? null}::text, ${w.at}::timestamptz,
-      ${g?.day ?? null}::date, ${g?.recipientIds ?? []}::int[], ${g?.valueIds ?? []}::int[], ${g?.limit ?? null}::int,
-      ${g?.notifyBy ?? null}::timestamptz)
+      ${a.workspace}::int, ${a.channel}::text, ${a.message_ts}::text, ${a.reactor}::text, ${a.emoji}::text,
+      ${a.event_ts}::numeric, ${a.present}::boolean, ${a.grp}::text, ${a.any_emoji}::boolean, ${a.reactor_id}::int,
+      ${a.can_give}::boolean, ${a.source}::text, ${a.source_key}::text, ${a.permalink}::text, ${a.parent}::int,
+      ${a.campaign}::text, ${a.at}::timestamptz, ${a.day}::date, ${a.recipients}::int[], ${a.values}::int[],
+      ${a.lim}::int, ${a.notify_by}::timestamptz)
   `.execute(db);
-  const r = rows[0];
+  return outcomeOf(rows[0]);
+}
+
+/** One event as the ledger functions take it (JSON field names = the batch function's record columns). */
+function eventArgs(w: ReactionWrite, idx: number) {
+  const g = w.give;
+  return {
+    idx,
+    workspace: w.key.workspaceId,
+    channel: w.key.channelId,
+    message_ts: w.key.messageTs,
+    reactor: w.key.reactor,
+    emoji: w.key.emoji,
+    event_ts: w.eventTs,
+    present: w.present,
+    grp: w.group,
+    any_emoji: w.anyEmoji,
+    reactor_id: w.reactorId,
+    can_give: g !== null,
+    source: g?.source ?? null,
+    source_key: g?.sourceKey ?? null,
+    permalink: g?.permalink ?? null,
+    parent: g?.parentId ?? null,
+    campaign: g?.campaignKey ?? null,
+    at: w.at.toISOString(),
+    day: g?.day ?? null,
+    recipients: g?.recipientIds ?? [],
+    values: g?.valueIds ?? [],
+    lim: g?.limit ?? null,
+    notify_by: g?.notifyBy?.toISOString() ?? null,
+  };
+}
+
+interface OutcomeRow {
+  o_status: string;
+  o_given: number | null;
+  o_used: number | null;
+  o_revoked: number[] | null;
+}
+
+function outcomeOf(r: OutcomeRow): ReactionLedgerOutcome {
   const revoked = (r.o_revoked ?? []).map(Number);
   switch (r.o_status) {
     case 'given':
@@ -67,6 +135,10 @@ export async function applyReactionWrite(db: Kysely<Database>, w: ReactionWrite)
     default:
       throw new Error(`unexpected reaction outcome ${r.o_status}`);
   }
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
 }
 
 /** The kudos whose post is this message (for pile-ons). */
