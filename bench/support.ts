@@ -87,7 +87,8 @@ export async function startRig(bare: (app: App) => void): Promise<BenchRig> {
  * empty are not analyzed, so the planner sizes them by what they hold.)
  */
 async function seedHistory(db: Kysely<Database>, workspaceId: number): Promise<number> {
-  const count = 20_000;
+  const count = Number(process.env.BENCH_HISTORY ?? 20_000);
+  if (count === 0) return 0;
   const people = await db
     .insertInto('person')
     .values(Array.from({ length: 300 }, (_, i) => ({ workspace_id: workspaceId, external_id: `UHISTORY${i}`, display_name: `colleague ${i}`, time_zone: 'Europe/Paris' })))
