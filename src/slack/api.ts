@@ -1,8 +1,6 @@
-import { webApi } from '@slack/bolt';
-import type { WebAPICallResult } from './types';
-
-const { ErrorCode, WebClient } = webApi;
+import { Agent, request } from 'undici';
 import type { Logger } from '../logger';
+import type { WebAPICallResult } from './types';
 
 /** A Slack Web API failure reduced to what the bot acts on. */
 export class SlackCallError extends Error {
@@ -38,22 +36,20 @@ const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 const NOT_IDEMPOTENT = new Set(['chat.postMessage', 'chat.postEphemeral', 'views.open', 'views.push']);
 
 /**
- * The bot's Web API client. Retries are ours rather than the SDK's (whose default is ten retries over half an
- * hour with its queue paused): a 429 waits for Retry-After, a 5xx or a dropped connection retries briefly,
- * and anything else fails at once with Slack's error code.
+ * The bot's Web API client: form-encoded POSTs over keep-alive connections (Slack's own wire format, with
+ * structured arguments such as `blocks` as JSON), and nothing else between the bot and Slack. Retries are
+ * ours: a 429 waits for Retry-After, a 5xx or a dropped connection retries briefly (only where repeating
+ * cannot post twice), and anything else fails at once with Slack's error code.
  */
 export class SlackApi {
-  readonly client: InstanceType<typeof WebClient>;
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly base: string;
+  private readonly agent = new Agent({ keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
 
   constructor(private readonly opts: SlackApiOptions) {
-    this.client = new WebClient(opts.token, {
-      slackApiUrl: opts.apiUrl,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      timeout: 10_000,
-    });
     this.sleep = opts.sleep ?? defaultSleep;
+    const base = opts.apiUrl ?? 'https://slack.com/api/';
+    this.base = base.endsWith('/') ? base : `${base}/`;
   }
 
   async call<T extends WebAPICallResult = WebAPICallResult>(method: string, args: Record<string, unknown>): Promise<T> {
@@ -61,9 +57,9 @@ export class SlackApi {
     let transient = 0;
     for (;;) {
       try {
-        return (await this.client.apiCall(method, args)) as T;
+        return (await this.once(method, args)) as T;
       } catch (err) {
-        const e = toCallError(method, err);
+        const e = err instanceof SlackCallError ? err : new SlackCallError(method, 'network');
         if (e.code === 'ratelimited' && rateLimited < (this.opts.rateLimitRetries ?? 3)) {
           rateLimited++;
           const waitSec = Math.min(Math.max(e.retryAfterSec ?? 1, 0), 60);
@@ -85,22 +81,51 @@ export class SlackApi {
   postMessage(args: Record<string, unknown>): Promise<WebAPICallResult & { ts?: string; channel?: string }> {
     return this.call('chat.postMessage', args);
   }
+
+  async close(): Promise<void> {
+    await this.agent.close();
+  }
+
+  /** One attempt: Slack's answer, or a SlackCallError saying why not. */
+  private async once(method: string, args: Record<string, unknown>): Promise<WebAPICallResult> {
+    const res = await request(`${this.base}${method}`, {
+      method: 'POST',
+      dispatcher: this.agent,
+      headers: { authorization: `Bearer ${this.opts.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      body: formBody(args),
+    }).catch(() => {
+      throw new SlackCallError(method, 'network');
+    });
+    const text = await res.body.text().catch(() => {
+      throw new SlackCallError(method, 'network');
+    });
+    if (res.statusCode === 429) {
+      const retryAfter = Number(res.headers['retry-after']);
+      throw new SlackCallError(method, 'ratelimited', Number.isFinite(retryAfter) ? retryAfter : undefined);
+    }
+    if (res.statusCode !== 200) throw new SlackCallError(method, `http_${res.statusCode}`);
+    let data: WebAPICallResult;
+    try {
+      data = JSON.parse(text) as WebAPICallResult;
+    } catch {
+      throw new SlackCallError(method, 'invalid_response');
+    }
+    if (!data.ok) {
+      const error = (data as { error?: unknown }).error;
+      throw new SlackCallError(method, typeof error === 'string' ? error : 'unknown_error');
+    }
+    return data;
+  }
 }
 
-export function toCallError(method: string, err: unknown): SlackCallError {
-  const e = err as { code?: string; data?: { error?: string }; retryAfter?: number; statusCode?: number };
-  switch (e?.code) {
-    case ErrorCode.PlatformError:
-      return new SlackCallError(method, e.data?.error ?? 'unknown_error');
-    case ErrorCode.RateLimitedError:
-      return new SlackCallError(method, 'ratelimited', e.retryAfter);
-    case ErrorCode.HTTPError:
-      return new SlackCallError(method, `http_${e.statusCode ?? 'error'}`);
-    case ErrorCode.RequestError:
-      return new SlackCallError(method, 'network');
-    default:
-      return new SlackCallError(method, err instanceof Error ? err.message : 'unknown_error');
+/** Slack's form encoding: scalars as text, structured values (blocks, views, …) as JSON, nothing for null. */
+function formBody(args: Record<string, unknown>): string {
+  const form = new URLSearchParams();
+  for (const [k, v] of Object.entries(args)) {
+    if (v === undefined || v === null) continue;
+    form.set(k, typeof v === 'object' ? JSON.stringify(v) : String(v));
   }
+  return form.toString();
 }
 
 export function slackErrorCode(err: unknown): string | undefined {

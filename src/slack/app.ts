@@ -179,6 +179,7 @@ export class SlackAdapter {
     this.timers = [];
     this.home.cancelPending();
     await this.receiver.stop();
+    await this.api.close();
   }
 
   /** Posts kudos an earlier stop left recorded but unposted (also run on a timer). */

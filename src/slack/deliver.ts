@@ -1,3 +1,4 @@
+import { request } from 'undici';
 import { claimPost, setPost } from '../db/queries/kudos';
 import type { KudosView } from '../core/types';
 import type { PersonRow } from '../db/schema';
@@ -124,6 +125,7 @@ export async function notifyRecipients(ctx: SlackContext, kudos: KudosView, peop
 
 /** POSTs to a response_url (slash command or modal) with JSON, as Slack expects. */
 export async function respondTo(url: string, body: Record<string, unknown>): Promise<void> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`response_url answered ${res.status}`);
+  const res = await request(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  await res.body.dump();
+  if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`response_url answered ${res.statusCode}`);
 }
