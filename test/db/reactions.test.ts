@@ -3,6 +3,7 @@ import { resolvePeople } from '../../src/core/people';
 import { applyReaction, type ReactionEvent } from '../../src/core/reactions';
 import { saveSetting } from '../../src/core/settings-store';
 import { DEFAULT_VALUES } from '../../src/core/values';
+import { applyReactionWrite, type ReactionWrite } from '../../src/db/queries/reactions';
 import { upsertWorkspace } from '../../src/db/queries/workspaces';
 import type { PersonRow, WorkspaceRow } from '../../src/db/schema';
 import type { CoreDeps } from '../../src/core/give';
@@ -102,6 +103,35 @@ describe.each(testDatabases())('reaction ledger invariants on %s', (kind) => {
     ]);
     expect(outcomes.map((o) => o.status)).toEqual(['given', 'given', 'revoked', 'given', 'stale']);
     expect(await counting()).toEqual([`${reactors[1].id}:clap`, `${reactors[1].id}:tada`].sort());
+  });
+
+  it('applies the others of a batch when one event in it fails', async () => {
+    const write = (reactor: PersonRow, ts: number, recipientIds: number[]): ReactionWrite => {
+      const group = `reaction:C1:1700000000.000001:${reactor.external_id}:clap@${ts}`;
+      return {
+        key: { workspaceId: ws.id, channelId: 'C1', messageTs: `1700000000.00000${ts}`, reactor: reactor.external_id, emoji: 'clap' },
+        eventTs: `${1_700_000_000 + ts}.000000`,
+        present: true,
+        group,
+        anyEmoji: false,
+        reactorId: reactor.id,
+        at: deps.clock(),
+        give: {
+          workspaceId: ws.id, giverId: reactor.id, source: 'reaction', sourceKey: `${group}@${ts}`, message: '', channelId: 'C1',
+          messageTs: `1700000000.00000${ts}`, permalink: null, emoji: 'clap', parentId: null, reactionGroup: group, campaignKey: null,
+          createdAt: deps.clock(), day: '2026-05-04', recipientIds, valueIds: [], limit: null, notifyBy: null,
+        },
+      };
+    };
+    const author = await t.db.selectFrom('person').select('id').where('external_id', '=', 'UAUTHOR').executeTakeFirstOrThrow();
+    // The first goes alone; the next two share a round trip, and the second of them names nobody who exists.
+    const results = await Promise.allSettled([
+      applyReactionWrite(t.db, write(reactors[0], 1, [author.id])),
+      applyReactionWrite(t.db, write(reactors[1], 2, [author.id])),
+      applyReactionWrite(t.db, write(reactors[0], 3, [2_000_000_000])),
+    ]);
+    expect(results.map((r) => (r.status === 'fulfilled' ? r.value.status : 'failed'))).toEqual(['given', 'given', 'failed']);
+    expect(await counting()).toEqual([`${reactors[0].id}:clap`, `${reactors[1].id}:clap`].sort());
   });
 
   it('keeps the allowance equal to the kudos that count', async () => {
