@@ -161,7 +161,7 @@ export async function up(db: Kysely<any>): Promise<void> {
             return;
           end if;
           -- One kudos per event (and per round, should a round's key already be taken by a revoked one).
-          select * into r from kudos_record(
+          r := kudos_record(
             p_workspace, p_reactor_id, p_source,
             p_source_key || case when v_round > 0 then '#' || v_round else '' end, '',
             p_channel, p_message_ts, p_permalink, p_emoji, p_parent, p_group, p_campaign, p_at, p_day,
@@ -221,7 +221,7 @@ export async function up(db: Kysely<any>): Promise<void> {
           recipients int[], "values" int[], lim int, notify_by timestamptz)
         order by x.reactor_id, x.day, x.idx
       loop
-        select * into r from kudos_apply_reaction(
+        r := kudos_apply_reaction(
           e.workspace, e.channel, e.message_ts, e.reactor, e.emoji, e.event_ts, e.present, e.grp, e.any_emoji,
           e.reactor_id, e.can_give, e.source, e.source_key, e.permalink, e.parent, e.campaign, e.at, e.day,
           e.recipients, e."values", e.lim, e.notify_by);
