@@ -53,35 +53,30 @@ export function applyReactionWrite(db: Kysely<Database>, w: ReactionWrite): Prom
 const applyWrites = perDatabase((db) =>
   batched<ReactionWrite, ReactionLedgerOutcome | Error>(
     async (items) => {
-      if (items.length === 1) return [await applyOne(db, items[0]).catch(asError)];
       try {
-        const { rows } = await sql<OutcomeRow & { idx: number }>`
-          select * from kudos_apply_reactions(${JSON.stringify(items.map((w, idx) => eventArgs(w, idx)))}::jsonb)
-        `.execute(db);
-        const byIdx = new Map(rows.map((r) => [Number(r.idx), outcomeOf(r)]));
-        return items.map((_, i) => byIdx.get(i) ?? new Error('a reaction event was not applied'));
-      } catch {
-        return Promise.all(items.map((w) => applyOne(db, w).catch(asError)));
+        return await applyBatch(db, items);
+      } catch (err) {
+        if (items.length === 1) return [asError(err)];
+        return Promise.all(items.map((w) => applyBatch(db, [w]).then(([r]) => r, asError)));
       }
     },
     { max: 50 },
   ),
 );
 
-async function applyOne(db: Kysely<Database>, w: ReactionWrite): Promise<ReactionLedgerOutcome> {
-  const a = eventArgs(w, 0);
-  const { rows } = await sql<OutcomeRow>`
-    select * from kudos_apply_reaction(
-      ${a.workspace}::int, ${a.channel}::text, ${a.message_ts}::text, ${a.reactor}::text, ${a.emoji}::text,
-      ${a.event_ts}::numeric, ${a.present}::boolean, ${a.grp}::text, ${a.any_emoji}::boolean, ${a.reactor_id}::int,
-      ${a.can_give}::boolean, ${a.source}::text, ${a.source_key}::text, ${a.permalink}::text, ${a.parent}::int,
-      ${a.campaign}::text, ${a.at}::timestamptz, ${a.day}::date, ${a.recipients}::int[], ${a.values}::int[],
-      ${a.lim}::int, ${a.notify_by}::timestamptz)
+async function applyBatch(db: Kysely<Database>, items: ReactionWrite[]): Promise<ReactionLedgerOutcome[]> {
+  const { rows } = await sql<OutcomeRow & { idx: number }>`
+    select * from kudos_apply_reactions(${JSON.stringify(items.map((w, idx) => eventArgs(w, idx)))}::jsonb)
   `.execute(db);
-  return outcomeOf(rows[0]);
+  const byIdx = new Map(rows.map((r) => [Number(r.idx), outcomeOf(r)]));
+  return items.map((_, i) => {
+    const outcome = byIdx.get(i);
+    if (!outcome) throw new Error('a reaction event was not applied');
+    return outcome;
+  });
 }
 
-/** One event as the ledger functions take it (JSON field names = the batch function's record columns). */
+/** One event as `kudos_apply_reactions` takes it (field names = its record columns). */
 function eventArgs(w: ReactionWrite, idx: number) {
   const g = w.give;
   return {
