@@ -4,7 +4,7 @@ import { applyReactionWrite } from '../db/queries/reactions';
 import { retryOnConnectionLoss } from '../db/retry';
 import { allowanceRefusal, planGive, plannedView, type CoreDeps } from './give';
 import type { Refusal } from './refusals';
-import type { GiveRequest, KudosSource, KudosView } from './types';
+import type { GiveRequest, InboxDelivery, KudosSource, KudosView } from './types';
 
 /**
  * Reactions as kudos, exactly once whatever the platform delivers and in whatever order.
@@ -40,6 +40,8 @@ export interface ReactionEvent {
   source?: KudosSource;
   /** Where the platform DMs recipients: queue their DMs to go out together within this window. */
   notifyBatchMs?: number;
+  /** The stored delivery the event came in, settled with the write when the ledger takes the event. */
+  delivery?: InboxDelivery;
 }
 
 export type ReactionOutcome =
@@ -76,8 +78,11 @@ export async function applyReaction(deps: CoreDeps, e: ReactionEvent, preloaded?
       reactorId: e.reactor.id,
       give: plan.status === 'planned' ? plan.record : null,
       at: deps.clock(),
+      inboxId: e.delivery?.id,
     }),
   );
+  // The ledger marked the delivery processed unless it refused the event (the caller may owe a notice then).
+  if (e.delivery && outcome.status !== 'refused' && outcome.status !== 'allowance_exceeded') e.delivery.settled = true;
   switch (outcome.status) {
     case 'given':
       if (plan.status !== 'planned') throw new Error('a reaction kudos was recorded without a plan');

@@ -2,6 +2,7 @@ import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock';
+import type { InboxDelivery } from '../core/types';
 import type { CoreDeps } from '../core/give';
 import { seedAdmins, slackSeedAdmins } from '../core/admin';
 import type { CampaignsPort } from '../core/home';
@@ -15,6 +16,7 @@ import type { Background } from '../server/background';
 import type { SchedulerDeps } from '../jobs/scheduler';
 import { SlackApi, SlackCallError } from './api';
 import type { SlackContext } from './context';
+import { deliveryProperties } from './delivery';
 import { SlackDirectory } from './directory';
 import { belongsTo, workspaceKey, type SlackIdentity } from './identity';
 import { KudosReceiver, type HttpReply } from './receiver';
@@ -216,8 +218,16 @@ export class SlackAdapter {
 
   private async processStored(id: number, body: Record<string, unknown>, retry: { num?: number; reason?: string }): Promise<void> {
     try {
-      await this.app.processEvent({ body, ack: async () => undefined, retryNum: retry.num, retryReason: retry.reason });
-      await markDelivered(this.opts.db, { id, now: this.opts.clock() });
+      const delivery: InboxDelivery = { id, settled: false };
+      await this.app.processEvent({
+        body,
+        ack: async () => undefined,
+        retryNum: retry.num,
+        retryReason: retry.reason,
+        customProperties: deliveryProperties(delivery),
+      });
+      // A listener whose ledger write settled the delivery has marked it processed already.
+      if (!delivery.settled) await markDelivered(this.opts.db, { id, now: this.opts.clock() });
     } catch (err) {
       await markFailed(this.opts.db, id, err instanceof Error ? err.message : String(err), this.opts.clock()).catch(() => undefined);
     }

@@ -177,6 +177,10 @@ describe.each(testDatabases())('emoji reactions as kudos on %s', (kind) => {
     await add({ user: 'UBOB', reaction: 'clap', ts: '1700000200.000001' });
     for (let i = 0; i < 5; i++) await add({ user: 'UBOB', reaction: 'clap', ts: `1700000300.00000${i}` });
     expect(e.fake.callsTo('chat.postEphemeral')).toHaveLength(2);
+    // Every delivery ends processed: those the ledger took with their write, the refused ones after the notice.
+    const open = await e.db.db.selectFrom('event_inbox').select('id').where('processed_at', 'is', null).execute();
+    expect(open).toEqual([]);
+    expect(await e.count('event_inbox')).toBe(13);
   });
 
   it('sends the recipient one DM for ten reactions in a minute', async () => {

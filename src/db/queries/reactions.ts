@@ -24,6 +24,8 @@ export interface ReactionWrite {
   give: RecordKudosArgs | null;
   /** When this is applied: the time of a kudos given and of any revocation. */
   at: Date;
+  /** The stored delivery this event came in: marked processed with the write, unless the ledger refuses it. */
+  inboxId?: number | null;
 }
 
 export type ReactionLedgerOutcome =
@@ -41,7 +43,8 @@ export type ReactionLedgerOutcome =
  *
  * Events applied at the same time share one round trip and one transaction (`kudos_apply_reactions`, which
  * takes every group's lock first, in one order). Should that transaction fail, each event is applied again on
- * its own, so one bad event never holds back the others.
+ * its own, so one bad event never holds back the others. The same transaction marks the events' stored
+ * deliveries processed (migration 0013), except those the ledger refused.
  */
 export function applyReactionWrite(db: Kysely<Database>, w: ReactionWrite): Promise<ReactionLedgerOutcome> {
   return applyWrites(db, w).then((r) => {
@@ -103,6 +106,7 @@ function eventArgs(w: ReactionWrite, idx: number) {
     values: g?.valueIds ?? [],
     lim: g?.limit ?? null,
     notify_by: g?.notifyBy?.toISOString() ?? null,
+    inbox: w.inboxId ?? null,
   };
 }
 

@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import { resolvePeople } from '../../core/people';
 import { applyReaction, type ReactionTarget } from '../../core/reactions';
 import { refusalText } from '../../core/refusals';
+import type { InboxDelivery } from '../../core/types';
 import { settingsFromRows } from '../../core/settings';
 import { localDay, safeZone } from '../../core/time';
 import { DM_BATCH_WINDOW_MS } from '../../db/queries/dm-outbox';
@@ -10,6 +11,7 @@ import { loadKudosViews } from '../../db/queries/kudos';
 import { firstNotice } from '../../db/queries/notices';
 import { findKudosByPost } from '../../db/queries/reactions';
 import { SlackCallError } from '../api';
+import { deliveryOf } from '../delivery';
 import { afterCampaignGive } from '../campaign';
 import type { SlackContext } from '../context';
 import { permalinkFor } from '../identity';
@@ -35,11 +37,23 @@ export function baseEmoji(name: string): string {
  * and the bot's posts that are not kudos (digests, reminders).
  */
 export function register(app: App, ctx: SlackContext): void {
-  app.event('reaction_added', ({ event, body }) => onReaction(ctx, event as ReactionEventPayload, true, body as { event_time?: number }));
-  app.event('reaction_removed', ({ event, body }) => onReaction(ctx, event as ReactionEventPayload, false, body as { event_time?: number }));
+  // Reactions are most of what Slack sends. Bolt offers each event to every listener's matchers in turn; this
+  // global middleware (it runs after Bolt's own, such as ignoring the bot's own events) takes reactions to their
+  // handler at once, and their dispatch ends there.
+  app.use(async ({ body, context, next }) => {
+    const ev = reactionEvent(body);
+    if (!ev) return next();
+    await onReaction(ctx, ev, ev.type === 'reaction_added', deliveryOf(context));
+  });
 }
 
-async function onReaction(ctx: SlackContext, ev: ReactionEventPayload, added: boolean, _body: { event_time?: number }): Promise<void> {
+function reactionEvent(body: unknown): ReactionEventPayload | undefined {
+  const b = body as { type?: unknown; event?: { type?: unknown } };
+  if (b.type !== 'event_callback' || !b.event) return undefined;
+  return b.event.type === 'reaction_added' || b.event.type === 'reaction_removed' ? (b.event as ReactionEventPayload) : undefined;
+}
+
+async function onReaction(ctx: SlackContext, ev: ReactionEventPayload, added: boolean, delivery: InboxDelivery | undefined): Promise<void> {
   const channel = ev.item?.channel;
   const ts = ev.item?.ts;
   const reactor = ev.user;
@@ -85,7 +99,7 @@ async function onReaction(ctx: SlackContext, ev: ReactionEventPayload, added: bo
 
   const outcome = await applyReaction(
     ctx.core(),
-    { workspace: ws, reactor: giver.person, emoji, channelId: channel, messageTs: ts, eventTs: ev.event_ts, added, target, notifyBatchMs: DM_BATCH_WINDOW_MS },
+    { workspace: ws, reactor: giver.person, emoji, channelId: channel, messageTs: ts, eventTs: ev.event_ts, added, target, notifyBatchMs: DM_BATCH_WINDOW_MS, delivery },
     { ...context, people: known },
   );
   if (outcome.status === 'given' || outcome.status === 'revoked') ctx.homes?.touch(involved);
