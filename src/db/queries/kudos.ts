@@ -10,7 +10,6 @@ export async function findKudosById(db: Kysely<Database>, workspaceId: number, i
   return db.selectFrom('kudos').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', id).executeTakeFirst();
 }
 
-/** Locks the kudos row for a reversal (select … for update). */
 /**
  * Marks a kudos revoked (who, when, why) and gives its allowance back to the day it was taken from, in one
  * round trip (the `kudos_revoke` function, migration 0012). Revoking twice changes nothing.

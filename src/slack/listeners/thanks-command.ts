@@ -1,4 +1,4 @@
-import type { App, SlashCommand } from '@slack/bolt';
+import type { AnyMiddlewareArgs, App, SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
 import { allowanceToday, giveKudos } from '../../core/give';
 import { parseThanks } from '../../core/parse-thanks';
 import { resolvePerson } from '../../core/people';
@@ -29,41 +29,54 @@ export const COMMAND = '/thanks';
 /** Extra lines for `/thanks stats` (e.g. a running campaign's challenge progress). */
 export type StatsExtras = (ctx: SlackContext, personId: number) => Promise<string[]>;
 
+type CommandArgs = Pick<SlackCommandMiddlewareArgs, 'command' | 'ack'>;
+
 export function register(app: App, ctx: SlackContext, extras?: { stats?: StatsExtras }): void {
-  app.command(COMMAND, async ({ command, ack }) => {
-    const reply = (r: Reply) => ack({ response_type: 'ephemeral', text: r.text, blocks: r.blocks });
-    const parsed = parseThanks(command.text ?? '');
-    switch (parsed.kind) {
-      case 'open_modal':
-        // trigger_id expires 3 s after Slack sent it: open the form before anything slow.
-        try {
-          await openGiveModal(ctx, command.trigger_id, { channelId: command.channel_id, source: 'modal' });
-          await ack();
-        } catch (err) {
-          ctx.logger.warn({ code: err instanceof SlackCallError ? err.code : String(err) }, 'could not open the give-kudos form');
-          await reply(simpleReply("I couldn't open the kudos form just now. You can also type `/thanks @someone for what they did`."));
-        }
-        return;
-      case 'help': {
-        const ws = ctx.workspace();
-        const [settings, values] = await Promise.all([loadSettings(ctx.db, ws.id), listValues(ctx.db, ws.id, { activeOnly: true })]);
-        await reply(helpReply(values, settings.allowancePerDay, settings.minMessageLength));
-        return;
-      }
-      case 'stats': {
-        const ws = ctx.workspace();
-        const me = await resolvePerson(ctx.db, ctx.directory, ws, command.user_id, ctx.clock());
-        if (!me) return reply(simpleReply("I couldn't look you up in this workspace just now. Please try again."));
-        const [stats, extra] = await Promise.all([personStats(ctx.core(), ws, me), extras?.stats ? extras.stats(ctx, me.id) : Promise.resolve([])]);
-        await reply(statsReply(stats, extra));
-        return;
-      }
-      case 'undo':
-        return undo(ctx, command, reply);
-      case 'give':
-        return give(ctx, command, parsed.draft, reply);
-    }
+  // After reactions, `/thanks` is the busiest request: like them (listeners/reactions.ts), a global middleware
+  // takes it to its handler at once, instead of Bolt offering it to every listener's matchers in turn.
+  app.use(async (args) => {
+    if (!isThanks(args)) return args.next();
+    await onThanks(ctx, args, extras);
   });
+}
+
+function isThanks(args: AnyMiddlewareArgs): args is SlackCommandMiddlewareArgs {
+  return 'command' in args && args.command?.command === COMMAND;
+}
+
+async function onThanks(ctx: SlackContext, { command, ack }: CommandArgs, extras?: { stats?: StatsExtras }): Promise<void> {
+  const reply = (r: Reply) => ack({ response_type: 'ephemeral', text: r.text, blocks: r.blocks });
+  const parsed = parseThanks(command.text ?? '');
+  switch (parsed.kind) {
+    case 'open_modal':
+      // trigger_id expires 3 s after Slack sent it: open the form before anything slow.
+      try {
+        await openGiveModal(ctx, command.trigger_id, { channelId: command.channel_id, source: 'modal' });
+        await ack();
+      } catch (err) {
+        ctx.logger.warn({ code: err instanceof SlackCallError ? err.code : String(err) }, 'could not open the give-kudos form');
+        await reply(simpleReply("I couldn't open the kudos form just now. You can also type `/thanks @someone for what they did`."));
+      }
+      return;
+    case 'help': {
+      const ws = ctx.workspace();
+      const [settings, values] = await Promise.all([loadSettings(ctx.db, ws.id), listValues(ctx.db, ws.id, { activeOnly: true })]);
+      await reply(helpReply(values, settings.allowancePerDay, settings.minMessageLength));
+      return;
+    }
+    case 'stats': {
+      const ws = ctx.workspace();
+      const me = await resolvePerson(ctx.db, ctx.directory, ws, command.user_id, ctx.clock());
+      if (!me) return reply(simpleReply("I couldn't look you up in this workspace just now. Please try again."));
+      const [stats, extra] = await Promise.all([personStats(ctx.core(), ws, me), extras?.stats ? extras.stats(ctx, me.id) : Promise.resolve([])]);
+      await reply(statsReply(stats, extra));
+      return;
+    }
+    case 'undo':
+      return undo(ctx, command, reply);
+    case 'give':
+      return give(ctx, command, parsed.draft, reply);
+  }
 }
 
 async function give(
