@@ -35,6 +35,16 @@ describe.each(testDatabases())('/thanks end to end on %s', (kind) => {
     expect(await e.count('kudos_value')).toBe(2);
   });
 
+  it('leaves a command other than /thanks alone: an empty 200, nothing recorded, nothing sent', async () => {
+    const res = await e.thanks('<@UALICE> for fixing the refund flow', { command: '/praise' });
+    expect(res.status).toBe(200);
+    expect(res.text).toBe('');
+    expect(await e.count('kudos')).toBe(0);
+    expect(e.fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
+    // The next /thanks still goes its usual way.
+    expect((await e.thanks('<@UALICE> for fixing the refund flow')).json.text).toContain('Kudos sent');
+  });
+
   it('keeps the message specific: escaped characters are stored as written and re-escaped in the post', async () => {
     await e.thanks(`<@UALICE> ${escapeSlack('for R&D <3 and the fast fix')}`);
     const row = await e.db.db.selectFrom('kudos').select('message').executeTakeFirstOrThrow();

@@ -39,7 +39,7 @@ export function triggerId(): string {
 }
 
 /** A `/thanks` invocation shaped like Slack's documented slash-command payload. */
-export function slashCommand(fields: { text: string; user_id?: string; channel_id?: string; team_id?: string; response_url?: string; trigger_id?: string; enterprise_id?: string }): string {
+export function slashCommand(fields: { text: string; command?: string; user_id?: string; channel_id?: string; team_id?: string; response_url?: string; trigger_id?: string; enterprise_id?: string }): string {
   const f = {
     token: 'gIkuvaNzQIHg97ATvDxqgjtO',
     team_id: fields.team_id ?? 'T0001',
@@ -49,7 +49,7 @@ export function slashCommand(fields: { text: string; user_id?: string; channel_i
     channel_name: 'general',
     user_id: fields.user_id ?? 'UGIVER',
     user_name: 'giver',
-    command: '/thanks',
+    command: fields.command ?? '/thanks',
     text: fields.text,
     api_app_id: 'A0KUDOS',
     is_enterprise_install: 'false',
