@@ -2,7 +2,6 @@ import type { KudosSource, Platform } from '../db/schema';
 
 export type { KudosSource, Platform };
 
-/** A person as the renderers need them. */
 /**
  * A stored platform delivery (an inbox row) being processed. The ledger may settle it (mark it processed) in
  * the same transaction as the write the delivery caused; `settled` then says the caller need not mark it.
@@ -12,6 +11,7 @@ export interface InboxDelivery {
   settled: boolean;
 }
 
+/** A person as the renderers need them. */
 export interface PersonView {
   id: number;
   externalId: string;
