@@ -58,3 +58,35 @@ export function perDatabase<I, O>(make: (db: Kysely<Database>) => (input: I) => 
     return f(input);
   };
 }
+
+/**
+ * A per-database batcher for writes that must not fail together: `many` takes a batch in one round trip;
+ * should it fail, each input is tried again alone with `one`, so one bad input fails only its own caller.
+ * (A batch's writes are one transaction: when it fails, none of them happened.)
+ */
+export function batchedOrAlone<I, O>(
+  many: (db: Kysely<Database>, inputs: I[]) => Promise<O[]>,
+  one: (db: Kysely<Database>, input: I) => Promise<O>,
+  opts: { max?: number } = {},
+): (db: Kysely<Database>, input: I) => Promise<O> {
+  const alone = (db: Kysely<Database>, input: I): Promise<O | Error> => one(db, input).catch(asError);
+  const run = perDatabase((db) =>
+    batched<I, O | Error>(async (inputs) => {
+      if (inputs.length === 1) return [await alone(db, inputs[0])];
+      try {
+        return await many(db, inputs);
+      } catch {
+        return Promise.all(inputs.map((input) => alone(db, input)));
+      }
+    }, opts),
+  );
+  return (db, input) =>
+    run(db, input).then((r) => {
+      if (r instanceof Error) throw r;
+      return r;
+    });
+}
+
+function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}

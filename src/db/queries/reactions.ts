@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { batched, perDatabase } from '../batch';
+import { batchedOrAlone } from '../batch';
 import type { Database, KudosRow } from '../schema';
 import type { RecordKudosArgs } from './record-kudos';
 
@@ -46,25 +46,10 @@ export type ReactionLedgerOutcome =
  * its own, so one bad event never holds back the others. The same transaction marks the events' stored
  * deliveries processed (migration 0013), except those the ledger refused.
  */
-export function applyReactionWrite(db: Kysely<Database>, w: ReactionWrite): Promise<ReactionLedgerOutcome> {
-  return applyWrites(db, w).then((r) => {
-    if (r instanceof Error) throw r;
-    return r;
-  });
-}
-
-const applyWrites = perDatabase((db) =>
-  batched<ReactionWrite, ReactionLedgerOutcome | Error>(
-    async (items) => {
-      try {
-        return await applyBatch(db, items);
-      } catch (err) {
-        if (items.length === 1) return [asError(err)];
-        return Promise.all(items.map((w) => applyBatch(db, [w]).then(([r]) => r, asError)));
-      }
-    },
-    { max: 50 },
-  ),
+export const applyReactionWrite: (db: Kysely<Database>, w: ReactionWrite) => Promise<ReactionLedgerOutcome> = batchedOrAlone(
+  applyBatch,
+  (db, w) => applyBatch(db, [w]).then(([r]) => r),
+  { max: 50 },
 );
 
 async function applyBatch(db: Kysely<Database>, items: ReactionWrite[]): Promise<ReactionLedgerOutcome[]> {
@@ -134,10 +119,6 @@ function outcomeOf(r: OutcomeRow): ReactionLedgerOutcome {
     default:
       throw new Error(`unexpected reaction outcome ${r.o_status}`);
   }
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
 }
 
 /** The kudos whose post is this message (for pile-ons). */
