@@ -4,6 +4,7 @@
  * with an unlimited allowance and a year of history, and a bare Bolt app to compare against.
  */
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -126,6 +127,38 @@ function startFakeSlack(): Promise<{ url: string; stop: () => Promise<number> }>
     worker.once('error', reject);
     worker.once('message', (m: { port: number }) => resolve({ url: `http://127.0.0.1:${m.port}/api/`, stop: () => worker.terminate() }));
   });
+}
+
+/**
+ * CPU time spent so far, in ms: by this process (all its threads: the app, the load generator, the fake
+ * Slack) and by the Postgres server's processes when it runs on this machine (read from /proc; null where
+ * that cannot be read). The difference of two readings says where a run's CPU went.
+ */
+export function cpuNow(): { process: number; postgres: number | null } {
+  const u = process.cpuUsage();
+  return { process: (u.user + u.system) / 1000, postgres: postgresCpu() };
+}
+
+function postgresCpu(): number | null {
+  try {
+    let ticks = 0;
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      try {
+        if (readFileSync(`/proc/${pid}/comm`, 'utf8').trim() !== 'postgres') continue;
+        // Fields after the command name: utime, stime, then cutime and cstime (what ended children used, so
+        // a backend that exits between two readings still counts).
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        ticks += Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]);
+      } catch {
+        // The process ended while we looked.
+      }
+    }
+    return ticks * 10; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
 }
 
 export function percentile(xs: number[], p: number): number {

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { runMain, SIGNING_SECRET, startRig } from './support';
+import { cpuNow, runMain, SIGNING_SECRET, startRig } from './support';
 
 const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -30,11 +30,13 @@ async function measure(name: string, port: number, drain: () => Promise<void>) {
   await run(port, { duration: 2, connections: CONNECTIONS }); // warm-up
   await drain();
   const started = Date.now();
+  const cpuBefore = cpuNow();
   const t = await run(port, { duration: DURATION, connections: CONNECTIONS });
   const acked = Date.now();
   // The full app keeps working after each ack (posting, DMs): count that time too.
   await drain();
   const elapsed = (Date.now() - started) / 1000;
+  const cpuAfter = cpuNow();
   if (process.env.BENCH_VERBOSE) console.log(`${name}: ${t.requests.total} acked in ${(acked - started) / 1000}s, drained ${(Date.now() - acked) / 1000}s later`);
   const ok = t.requests.total - t.non2xx - t.errors;
   const fixed = await run(port, { rate: 200, duration: DURATION, connections: 10 });
@@ -47,6 +49,9 @@ async function measure(name: string, port: number, drain: () => Promise<void>) {
     p50: fixed.latency.p50,
     p99: fixed.latency.p99,
     fixedRate: fixed.requests.average,
+    // CPU per request, its follow-up work included.
+    cpuProcess: (cpuAfter.process - cpuBefore.process) / ok,
+    cpuPostgres: cpuAfter.postgres === null || cpuBefore.postgres === null ? null : (cpuAfter.postgres - cpuBefore.postgres) / ok,
   };
 }
 
@@ -66,6 +71,10 @@ async function main() {
     console.log('');
     for (const r of [baseline, full]) {
       console.log(`${r.name.padEnd(22)} ${r.acked.toFixed(0).padStart(6)} /thanks acknowledged per s   p50 ${r.p50} ms   p99 ${r.p99} ms at ~${r.fixedRate.toFixed(0)} req/s   non-2xx ${r.non2xx}`);
+    }
+    for (const r of [baseline, full]) {
+      const pgCpu = r.cpuPostgres === null ? 'not readable here' : `${r.cpuPostgres.toFixed(2)} ms`;
+      console.log(`${r.name.padEnd(22)} CPU per /thanks: this process ${r.cpuProcess.toFixed(2)} ms (all threads: app, load, fake Slack), Postgres ${pgCpu}`);
     }
     console.log(`Kudos, end to end (recorded, posted in the channel, recipients DMed): ${full.throughput.toFixed(0)} kudos/s`);
     console.log(`kudos recorded: ${Number(count.n) - rig.history} (on top of ${rig.history} of history)`);
