@@ -14,7 +14,7 @@ import { DEFAULT_VALUES } from '../../src/core/values';
 import { findPeople, setPreferences } from '../../src/db/queries/people';
 import { upsertWorkspace } from '../../src/db/queries/workspaces';
 import type { WorkspaceRow } from '../../src/db/schema';
-import { createTestDb, testDatabases, type TestDb } from '../helpers/db';
+import { testDatabases, useTestDb } from '../helpers/db';
 import { MemoryDirectory } from '../helpers/directory';
 
 /**
@@ -25,7 +25,7 @@ const MONDAY = new Date('2026-10-05T14:00:00Z');
 const day = (n: number, hourUtc = 14) => new Date(Date.UTC(2026, 9, 5 + n, hourUtc));
 
 describe.each(testDatabases())('campaigns on %s', (kind) => {
-  let t: TestDb;
+  const t = useTestDb(kind);
   let now: Date;
   let deps: CoreDeps;
   let ws: WorkspaceRow;
@@ -48,12 +48,7 @@ describe.each(testDatabases())('campaigns on %s', (kind) => {
   const idOf = async (externalId: string) => (await findPeople(t.db, ws.id, [externalId]))[0].id;
   const progress = async (externalId: string) => progressInCampaign(t.db, ws.id, await idOf(externalId), 'csw-2026');
 
-  beforeAll(async () => {
-    t = await createTestDb(kind);
-  });
-  afterAll(() => t.close());
   beforeEach(async () => {
-    await t.reset();
     now = MONDAY;
     const dir = new MemoryDirectory();
     for (const id of ['UGINA', 'UALICE', 'UBOB', 'UCAROL', 'UDAN', 'UERIN', 'UFRED']) dir.add(id, { displayName: id.slice(1).toLowerCase() });

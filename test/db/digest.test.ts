@@ -4,7 +4,7 @@ import { DEFAULT_VALUES } from '../../src/core/values';
 import { upsertWorkspace } from '../../src/db/queries/workspaces';
 import type { WorkspaceRow } from '../../src/db/schema';
 import { digestJob, latestDigestPeriod } from '../../src/jobs/digest-job';
-import { createTestDb, testDatabases, type TestDb } from '../helpers/db';
+import { testDatabases, useTestDb } from '../helpers/db';
 
 // The week to Friday 27 November 2026, 16:00 in Berlin (15:00 UTC).
 const NOW = new Date('2026-11-27T16:00:00Z');
@@ -13,18 +13,13 @@ const LAST_WEEK = '2026-11-17T10:00:00Z';
 const LONG_AGO = '2026-10-01T10:00:00Z';
 
 describe.each(testDatabases())('weekly digest content on %s', (kind) => {
-  let t: TestDb;
+  const t = useTestDb(kind);
   let ws: WorkspaceRow;
   let period: DigestPeriod;
   let people: Map<string, number>;
   let seq = 0;
 
-  beforeAll(async () => {
-    t = await createTestDb(kind);
-  });
-  afterAll(() => t.close());
   beforeEach(async () => {
-    await t.reset();
     ws = await upsertWorkspace(t.db, { platform: 'slack', externalId: 'T1', timeZone: 'Europe/Berlin' }, DEFAULT_VALUES);
     period = latestDigestPeriod(DEFAULT_SETTINGS.digest, 'Europe/Berlin', NOW);
     people = new Map();

@@ -7,11 +7,11 @@ import { loadKudosViews } from '../../src/db/queries/kudos';
 import { upsertWorkspace } from '../../src/db/queries/workspaces';
 import type { WorkspaceRow } from '../../src/db/schema';
 import type { GiveRequest } from '../../src/core/types';
-import { createTestDb, testDatabases, type TestDb } from '../helpers/db';
+import { testDatabases, useTestDb, type TestDb } from '../helpers/db';
 import { MemoryDirectory } from '../helpers/directory';
 
 describe.each(testDatabases())('giving kudos on %s', (kind) => {
-  let t: TestDb;
+  const t = useTestDb(kind);
   let now: Date;
   let dir: MemoryDirectory;
   let deps: CoreDeps;
@@ -29,12 +29,7 @@ describe.each(testDatabases())('giving kudos on %s', (kind) => {
     ...over,
   });
 
-  beforeAll(async () => {
-    t = await createTestDb(kind);
-  });
-  afterAll(() => t.close());
   beforeEach(async () => {
-    await t.reset();
     now = new Date('2026-03-10T15:00:00Z');
     dir = new MemoryDirectory()
       .add('UGIVER', { timeZone: 'America/Los_Angeles' })

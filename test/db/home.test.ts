@@ -9,11 +9,11 @@ import { DEFAULT_VALUES } from '../../src/core/values';
 import { upsertWorkspace } from '../../src/db/queries/workspaces';
 import type { WorkspaceRow } from '../../src/db/schema';
 import type { GiveRequest } from '../../src/core/types';
-import { createTestDb, testDatabases, type TestDb } from '../helpers/db';
+import { testDatabases, useTestDb } from '../helpers/db';
 import { MemoryDirectory } from '../helpers/directory';
 
 describe.each(testDatabases())('App Home data and admin operations on %s', (kind) => {
-  let t: TestDb;
+  const t = useTestDb(kind);
   let now: Date;
   let dir: MemoryDirectory;
   let deps: CoreDeps;
@@ -38,12 +38,7 @@ describe.each(testDatabases())('App Home data and admin operations on %s', (kind
   const me = async (id = 'UALICE') => (await resolvePerson(t.db, dir, ws, id, now))!;
   const audit = () => t.db.selectFrom('audit_log').select(['action', 'target', 'before', 'after', 'actor_id']).orderBy('id').execute();
 
-  beforeAll(async () => {
-    t = await createTestDb(kind);
-  });
-  afterAll(() => t.close());
   beforeEach(async () => {
-    await t.reset();
     // A Tuesday, 15:00 UTC.
     now = new Date('2026-03-10T15:00:00Z');
     dir = new MemoryDirectory().add('UGIVER').add('UALICE', { timeZone: 'Pacific/Auckland' }).add('UBOB').add('UADMIN', { isPlatformAdmin: true });

@@ -7,21 +7,16 @@ import { applyReactionWrite, type ReactionWrite } from '../../src/db/queries/rea
 import { upsertWorkspace } from '../../src/db/queries/workspaces';
 import type { PersonRow, WorkspaceRow } from '../../src/db/schema';
 import type { CoreDeps } from '../../src/core/give';
-import { createTestDb, testDatabases, type TestDb } from '../helpers/db';
+import { testDatabases, useTestDb } from '../helpers/db';
 import { MemoryDirectory } from '../helpers/directory';
 
 describe.each(testDatabases())('reaction ledger invariants on %s', (kind) => {
-  let t: TestDb;
+  const t = useTestDb(kind);
   let ws: WorkspaceRow;
   let deps: CoreDeps;
   let reactors: PersonRow[];
 
-  beforeAll(async () => {
-    t = await createTestDb(kind);
-  });
-  afterAll(() => t.close());
   beforeEach(async () => {
-    await t.reset();
     const dir = new MemoryDirectory().add('UAUTHOR').add('UR1').add('UR2');
     deps = { db: t.db, directory: dir, clock: () => new Date('2026-05-04T10:00:00Z') };
     ws = await upsertWorkspace(t.db, { platform: 'slack', externalId: 'T1' }, DEFAULT_VALUES);

@@ -2,7 +2,7 @@ import type { KyselyPlugin } from 'kysely';
 import { DEFAULT_VALUES } from '../../src/core/values';
 import { recordKudos, type RecordKudosArgs, type RecordOutcome } from '../../src/db/queries/record-kudos';
 import { upsertWorkspace } from '../../src/db/queries/workspaces';
-import { createTestDb, testDatabases, type TestDb } from '../helpers/db';
+import { testDatabases, useTestDb } from '../helpers/db';
 
 /** Counts the statements a Kysely handle sends (a handle of its own, so it batches on its own too). */
 function statementCounter(): KyselyPlugin & { count: number } {
@@ -18,7 +18,7 @@ function statementCounter(): KyselyPlugin & { count: number } {
 }
 
 describe.each(testDatabases())('recording kudos in shared round trips on %s', (kind) => {
-  let t: TestDb;
+  const t = useTestDb(kind);
   let workspaceId: number;
   let people: number[];
   let valueId: number;
@@ -46,12 +46,7 @@ describe.each(testDatabases())('recording kudos in shared round trips on %s', (k
     ...over,
   });
 
-  beforeAll(async () => {
-    t = await createTestDb(kind);
-  });
-  afterAll(() => t.close());
   beforeEach(async () => {
-    await t.reset();
     const ws = await upsertWorkspace(t.db, { platform: 'slack', externalId: 'T1' }, DEFAULT_VALUES);
     workspaceId = ws.id;
     const rows = await t.db

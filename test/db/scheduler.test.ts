@@ -7,7 +7,7 @@ import { JobPostError, type JobMessage, type JobPoster } from '../../src/jobs/po
 import { claimNewRun, listRecentRuns, markPosting } from '../../src/jobs/runs';
 import { postRunNow, runDueJobs, type SchedulerDeps } from '../../src/jobs/scheduler';
 import { createLogger } from '../../src/logger';
-import { createTestDb, testDatabases, type TestDb } from '../helpers/db';
+import { testDatabases, useTestDb } from '../helpers/db';
 
 /** A poster that records instead of posting; failures and findPost answers are scripted per test. */
 class MemoryPoster implements JobPoster {
@@ -38,7 +38,7 @@ const DUE = new Date('2026-11-27T16:00:00Z');
 const at = (minutes: number) => new Date(DUE.getTime() + minutes * 60_000);
 
 describe.each(testDatabases())('job scheduler on %s', (kind) => {
-  let t: TestDb;
+  const t = useTestDb(kind);
   let ws: WorkspaceRow;
   let poster: MemoryPoster;
   const logger = createLogger('silent');
@@ -56,12 +56,7 @@ describe.each(testDatabases())('job scheduler on %s', (kind) => {
   const tick = (minutes: number, replicaId?: string) => runDueJobs(deps(at(minutes), replicaId));
   const runs = async (): Promise<JobRunRow[]> => t.db.selectFrom('job_run').selectAll().orderBy('id').execute();
 
-  beforeAll(async () => {
-    t = await createTestDb(kind);
-  });
-  afterAll(() => t.close());
   beforeEach(async () => {
-    await t.reset();
     ws = await upsertWorkspace(t.db, { platform: 'slack', externalId: 'T1' }, DEFAULT_VALUES);
     // Installed two days before the digest is due (the week before's digest predates it).
     await t.db.updateTable('workspace').set({ installed_at: at(-2 * 24 * 60) }).execute();

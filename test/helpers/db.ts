@@ -24,6 +24,29 @@ export interface TestDb extends DatabaseHandle {
 
 const TABLES_SQL = sql<{ tablename: string }>`select tablename from pg_tables where schemaname = current_schema() and tablename not like 'kysely_%'`;
 
+/**
+ * The test file's database on `kind`: created before its tests, emptied before each one (before the file's
+ * own beforeEach runs), closed after them. Use it like the TestDb it stands for, inside tests and hooks.
+ */
+export function useTestDb(kind: DatabaseKind): TestDb {
+  let real: TestDb | undefined;
+  beforeAll(async () => {
+    real = await createTestDb(kind);
+  });
+  afterAll(() => real?.close());
+  beforeEach(() => current().reset());
+  const current = (): TestDb => {
+    if (!real) throw new Error('the test database is only there inside tests and their hooks');
+    return real;
+  };
+  return new Proxy({} as TestDb, {
+    get: (_, key) => {
+      const value = Reflect.get(current(), key) as unknown;
+      return typeof value === 'function' ? value.bind(current()) : value;
+    },
+  });
+}
+
 export async function createTestDb(kind: DatabaseKind): Promise<TestDb> {
   if (kind === 'pglite') {
     const handle = await connectDatabase({ dataDir: 'memory://' });
