@@ -60,16 +60,15 @@ export function perDatabase<I, O>(make: (db: Kysely<Database>) => (input: I) => 
 }
 
 /**
- * A per-database batcher for writes that must not fail together: `many` takes a batch in one round trip;
- * should it fail, each input is tried again alone with `one`, so one bad input fails only its own caller.
- * (A batch's writes are one transaction: when it fails, none of them happened.)
+ * A per-database batcher for writes that must not fail together: `many` takes a batch in one round trip and
+ * one transaction; should it fail, each input is tried again in a batch of its own, so one bad input fails
+ * only its own caller. (When a batch's transaction fails, none of its writes happened.)
  */
 export function batchedOrAlone<I, O>(
   many: (db: Kysely<Database>, inputs: I[]) => Promise<O[]>,
-  one: (db: Kysely<Database>, input: I) => Promise<O>,
   opts: { max?: number } = {},
 ): (db: Kysely<Database>, input: I) => Promise<O> {
-  const alone = (db: Kysely<Database>, input: I): Promise<O | Error> => one(db, input).catch(asError);
+  const alone = (db: Kysely<Database>, input: I): Promise<O | Error> => many(db, [input]).then(([o]) => o, asError);
   const run = perDatabase((db) =>
     batched<I, O | Error>(async (inputs) => {
       if (inputs.length === 1) return [await alone(db, inputs[0])];
@@ -85,6 +84,19 @@ export function batchedOrAlone<I, O>(
       if (r instanceof Error) throw r;
       return r;
     });
+}
+
+/**
+ * A batch function's rows, each carrying the position (`idx`) of the input it answers, put back in the
+ * inputs' order. An input without its row is an error: its write cannot be said to have happened.
+ */
+export function inInputOrder<R extends { idx: number }, O>(rows: R[], count: number, outcome: (row: R) => O): O[] {
+  const byIdx = new Map(rows.map((r) => [Number(r.idx), r]));
+  return Array.from({ length: count }, (_, i) => {
+    const row = byIdx.get(i);
+    if (!row) throw new Error(`batch item ${i} of ${count} got no answer`);
+    return outcome(row);
+  });
 }
 
 function asError(err: unknown): Error {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { batchedOrAlone } from '../batch';
+import { batchedOrAlone, inInputOrder } from '../batch';
 import type { Database, KudosRow } from '../schema';
 import type { RecordKudosArgs } from './record-kudos';
 
@@ -46,22 +46,15 @@ export type ReactionLedgerOutcome =
  * its own, so one bad event never holds back the others. The same transaction marks the events' stored
  * deliveries processed (migration 0013), except those the ledger refused.
  */
-export const applyReactionWrite: (db: Kysely<Database>, w: ReactionWrite) => Promise<ReactionLedgerOutcome> = batchedOrAlone(
-  applyBatch,
-  (db, w) => applyBatch(db, [w]).then(([r]) => r),
-  { max: 50 },
-);
+export const applyReactionWrite: (db: Kysely<Database>, w: ReactionWrite) => Promise<ReactionLedgerOutcome> = batchedOrAlone(applyBatch, {
+  max: 50,
+});
 
 async function applyBatch(db: Kysely<Database>, items: ReactionWrite[]): Promise<ReactionLedgerOutcome[]> {
   const { rows } = await sql<OutcomeRow & { idx: number }>`
     select * from kudos_apply_reactions(${JSON.stringify(items.map((w, idx) => eventArgs(w, idx)))}::jsonb)
   `.execute(db);
-  const byIdx = new Map(rows.map((r) => [Number(r.idx), outcomeOf(r)]));
-  return items.map((_, i) => {
-    const outcome = byIdx.get(i);
-    if (!outcome) throw new Error('a reaction event was not applied');
-    return outcome;
-  });
+  return inInputOrder(rows, items.length, outcomeOf);
 }
 
 /** One event as `kudos_apply_reactions` takes it (field names = its record columns). */

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { batchedOrAlone } from '../batch';
+import { batchedOrAlone, inInputOrder } from '../batch';
 import type { Database, KudosSource } from '../schema';
 
 export interface RecordKudosArgs {
@@ -35,43 +35,26 @@ export type RecordOutcome =
   | { status: 'allowance_exceeded'; used: number };
 
 /**
- * Records a kudos in one round trip (the `kudos_record` function, migration 0012), atomic on its own:
+ * Records a kudos in one round trip, atomic on its own (`kudos_record_many`, migration 0014, which records
+ * each give as `kudos_record` of migration 0012 does):
  * - keyed by (workspace, source_key): a re-delivery records nothing;
  * - the allowance only grows while `used + n <= limit`, re-checked on the locked row, so concurrent gives
  *   never push past the limit; when it says no, nothing is recorded;
  * - recipient DMs to send later, if asked for, are queued with it.
  *
- * Gives that reach the database at the same time share one round trip and one commit (`kudos_record_many`,
- * migration 0014), each item recorded as it would be alone. Should that transaction fail, each is recorded
- * again on its own, so one bad give never holds back the others.
+ * Gives that reach the database at the same time share that round trip and its commit, each recorded as it
+ * would be alone. Should their transaction fail, each is recorded again on its own, so one bad give never
+ * holds back the others.
  */
-export const recordKudos: (db: Kysely<Database>, a: RecordKudosArgs) => Promise<RecordOutcome> = batchedOrAlone(recordMany, recordOne, {
-  max: 50,
-});
+export const recordKudos: (db: Kysely<Database>, a: RecordKudosArgs) => Promise<RecordOutcome> = batchedOrAlone(recordMany, { max: 50 });
 
-type OutcomeRow = { o_status: 'recorded' | 'duplicate' | 'allowance_exceeded'; o_kudos_id: number | null; o_used: number | null };
-
-async function recordOne(db: Kysely<Database>, a: RecordKudosArgs): Promise<RecordOutcome> {
-  const { rows } = await sql<OutcomeRow>`
-    select * from kudos_record(
-      ${a.workspaceId}::int, ${a.giverId}::int, ${a.source}::text, ${a.sourceKey}::text, ${a.message}::text,
-      ${a.channelId}::text, ${a.messageTs}::text, ${a.permalink}::text, ${a.emoji}::text, ${a.parentId}::int,
-      ${a.reactionGroup}::text, ${a.campaignKey}::text, ${a.createdAt}::timestamptz, ${a.day}::date,
-      ${a.recipientIds}::int[], ${a.valueIds}::int[], ${a.limit}::int, ${a.notifyBy}::timestamptz)
-  `.execute(db);
-  return outcomeOf(rows[0]);
-}
+type OutcomeRow = { idx: number; o_status: 'recorded' | 'duplicate' | 'allowance_exceeded'; o_kudos_id: number | null; o_used: number | null };
 
 async function recordMany(db: Kysely<Database>, items: RecordKudosArgs[]): Promise<RecordOutcome[]> {
-  const { rows } = await sql<OutcomeRow & { idx: number }>`
+  const { rows } = await sql<OutcomeRow>`
     select * from kudos_record_many(${JSON.stringify(items.map(itemArgs))}::jsonb)
   `.execute(db);
-  const byIdx = new Map(rows.map((r) => [Number(r.idx), outcomeOf(r)]));
-  return items.map((_, i) => {
-    const outcome = byIdx.get(i);
-    if (!outcome) throw new Error('a kudos in the batch was not recorded');
-    return outcome;
-  });
+  return inInputOrder(rows, items.length, outcomeOf);
 }
 
 /** One give as `kudos_record_many` takes it (field names = its record columns). */
