@@ -62,3 +62,9 @@ export async function setPreferences(
   if (Object.keys(set).length === 0) return;
   await db.updateTable('person').set(set).where('workspace_id', '=', workspaceId).where('id', '=', personId).execute();
 }
+
+/** People by their row ids (for work queued by id, such as the DM outbox). */
+export async function findPeopleByIds(db: Kysely<Database>, workspaceId: number, ids: number[]): Promise<PersonRow[]> {
+  if (!ids.length) return [];
+  return db.selectFrom('person').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
+}
