@@ -1,10 +1,13 @@
 // Sends a prepared stream of Slack requests over keep-alive HTTP from its own thread, signing each at send
 // time as Slack does, and reports per-request ack latencies. Plain JavaScript: loaded as a worker.
+// Without `rate`, each of `connections` sends its next request as soon as the last one is answered (as fast
+// as the app goes); with `rate`, request i is sent at i / rate seconds whatever the answers do (an open
+// loop: a slow answer delays no other request, and time spent queued for a connection counts as latency).
 const { parentPort, workerData } = require('node:worker_threads');
 const http = require('node:http');
 const { createHmac } = require('node:crypto');
 
-const { port, secret, requests, connections } = workerData;
+const { port, secret, requests, connections, rate } = workerData;
 const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
 
 function send(r) {
@@ -32,14 +35,24 @@ function send(r) {
   let next = 0;
   const results = new Array(requests.length);
   const started = Date.now();
-  await Promise.all(
-    Array.from({ length: connections }, async () => {
-      while (next < requests.length) {
-        const i = next++;
-        results[i] = await send(requests[i]);
-      }
-    }),
-  );
+  if (rate) {
+    await Promise.all(
+      requests.map(async (r, i) => {
+        const wait = started + (i * 1000) / rate - Date.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        results[i] = await send(r);
+      }),
+    );
+  } else {
+    await Promise.all(
+      Array.from({ length: connections }, async () => {
+        while (next < requests.length) {
+          const i = next++;
+          results[i] = await send(requests[i]);
+        }
+      }),
+    );
+  }
   agent.destroy();
   parentPort.postMessage({ elapsedMs: Date.now() - started, results });
 })();

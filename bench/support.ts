@@ -1,7 +1,9 @@
 /**
  * What the Slack benchmarks share: a throw-away Postgres schema, the fake Slack Web API on its own thread
  * (Slack is remote in production, so its work must not be billed to the app), the full app on that schema
- * with an unlimited allowance and a year of history, and a bare Bolt app to compare against.
+ * with an unlimited allowance and a year of history, and two baselines to compare against: a bare Bolt app
+ * that only acks, and a "durable" Bolt app that writes one row per request to the same Postgres before it
+ * acks (what a bot that acknowledges only what it has stored cannot beat).
  */
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -22,6 +24,22 @@ import { seedLedger } from '../test/helpers/seed-kudos';
 
 export const SIGNING_SECRET = 'bench-signing-secret';
 export const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+/** BENCH_QUICK=1: shorter runs (the explicit knobs, BENCH_SECONDS, BENCH_EVENTS, …, still win). */
+export const QUICK = process.env.BENCH_QUICK === '1';
+
+/** Stores one row for a request, keyed by what makes it unique; a key seen before changes nothing. */
+export type DurableWrite = (key: string) => Promise<void>;
+
+export interface Baselines {
+  /** Registers the ack-only listeners on a plain Bolt app. */
+  bare(app: App): void;
+  /**
+   * Registers listeners that `write` a row before the request is acknowledged. The app is built like the
+   * bare one (same receiver, same signature verification) except that Bolt answers only once the listeners
+   * have finished (`processBeforeResponse`), so even an event's 200 waits for its write.
+   */
+  durable(app: App, write: DurableWrite): void;
+}
 
 export interface BenchRig {
   kudos: KudosHandle;
@@ -31,11 +49,15 @@ export interface BenchRig {
   /** Kudos already in the ledger before the run (the workspace's history). */
   history: number;
   barePort: number;
+  durablePort: number;
+  /** The durable baseline's table (schema-qualified), and the server's synchronous_commit it ran with. */
+  durableTable: string;
+  synchronousCommit: string;
   close(): Promise<void>;
 }
 
-/** Starts everything; `bare` registers the baseline's ack-only listeners on a plain Bolt app. */
-export async function startRig(bare: (app: App) => void): Promise<BenchRig> {
+/** Starts everything: the full app, and the two baseline Bolt apps with the listeners `baselines` registers. */
+export async function startRig(baselines: Baselines): Promise<BenchRig> {
   const schema = `bench_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: DATABASE_URL });
   await admin.connect();
@@ -57,21 +79,41 @@ export async function startRig(bare: (app: App) => void): Promise<BenchRig> {
   await saveSetting(database.db, { workspaceId, key: 'allowancePerDay', value: null, expectedVersion: 0, actorId: null });
   const history = await seedHistory(database.db, workspaceId);
 
-  const app = new App({
+  const boltOptions = {
     signingSecret: SIGNING_SECRET,
     authorize: async () => ({ botToken: 'xoxb-bench', botUserId: 'UKUDOSBOT' }),
     clientOptions: { slackApiUrl: fake.url },
-  });
-  bare(app);
+  };
+  const app = new App(boltOptions);
+  baselines.bare(app);
   const server = (await app.start(0)) as Server;
+
+  // The durable baseline: its own table in the bench's schema, its own pool as large as the app's, and the
+  // server's default synchronous_commit (each write's commit waits for the disk unless the server says not to).
+  const durableTable = `${schema}.durable_baseline`;
+  await admin.query(`create table ${durableTable} (key text primary key, received_at timestamptz not null default now())`);
+  const synchronousCommit = String((await admin.query('show synchronous_commit')).rows[0].synchronous_commit);
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: 20 });
+  const insert = `insert into ${durableTable} (key) values ($1) on conflict (key) do nothing`;
+  const durableApp = new App({ ...boltOptions, processBeforeResponse: true });
+  baselines.durable(durableApp, async (key) => {
+    await pool.query(insert, [key]);
+  });
+  const durableServer = (await durableApp.start(0)) as Server;
   return {
     kudos,
     database,
     admin,
     history,
     barePort: (server.address() as AddressInfo).port,
+    durablePort: (durableServer.address() as AddressInfo).port,
+    durableTable,
+    synchronousCommit,
     close: async () => {
       await app.stop();
+      await durableApp.stop();
+      await pool.end();
+      await admin.query(`drop table if exists ${durableTable}`);
       await kudos.stop();
       await database.close();
       await fake.stop();
@@ -164,6 +206,16 @@ function postgresCpu(): number | null {
 export function percentile(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+/** Rows the durable baseline stored (to check it wrote one per distinct request). */
+export async function durableRows(rig: BenchRig): Promise<number> {
+  return Number((await rig.admin.query(`select count(*) as n from ${rig.durableTable}`)).rows[0].n);
+}
+
+/** `a / b` with two decimals, or "n/a" when b is 0. */
+export function ratio(a: number, b: number): string {
+  return b > 0 ? (a / b).toFixed(2) : 'n/a';
 }
 
 export function runMain(main: () => Promise<void>): void {
