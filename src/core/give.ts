@@ -34,7 +34,13 @@ export type GiveResult =
       settings: Settings;
     }
   | { status: 'duplicate'; kudos: KudosView }
-  | { status: 'refused'; refusals: Refusal[]; allowance?: AllowanceView };
+  | {
+      status: 'refused';
+      refusals: Refusal[];
+      allowance?: AllowanceView;
+      /** The people involved as far as they are known (for naming them in the refusal). */
+      people: PersonRow[];
+    };
 
 /** A give the rules accept, ready to record: what to write, and what the caller will want to show. */
 export interface GivePlan {
@@ -58,14 +64,15 @@ export async function planGive(
   req: GiveRequest,
   /** What the caller already loaded with loadGiveContext for these people (saves the round trip). */
   preloaded?: GiveContextRows,
-): Promise<GivePlan | { status: 'refused'; refusals: Refusal[] }> {
+): Promise<GivePlan | { status: 'refused'; refusals: Refusal[]; people: PersonRow[] }> {
   const { db } = deps;
   const now = deps.clock();
   const ctx = preloaded ?? (await retryOnConnectionLoss(() => loadGiveContext(db, workspace.id, [req.giver, ...req.recipients])));
   const { settings } = settingsFromRows(ctx.settings);
   const people = await resolvePeople(db, deps.directory, workspace, [req.giver, ...req.recipients], now, ctx.people);
+  const known = [...people.values()].flatMap((r) => (r.found ? [r.person] : []));
   const giverResolved = people.get(req.giver);
-  if (!giverResolved?.found) return { status: 'refused', refusals: [{ code: 'unknown_user', userId: req.giver }] };
+  if (!giverResolved?.found) return { status: 'refused', refusals: [{ code: 'unknown_user', userId: req.giver }], people: known };
   const giver = giverResolved.person;
 
   const recipients = checkRecipients(req.giver, req.recipients, req.userGroups ?? [], people);
@@ -75,7 +82,7 @@ export async function planGive(
     ...(req.messageOptional ? [] : checkMessage(req.message, settings)),
     ...valueCheck.refusals,
   ];
-  if (refusals.length) return { status: 'refused', refusals };
+  if (refusals.length) return { status: 'refused', refusals, people: known };
 
   return {
     status: 'planned',
@@ -152,6 +159,7 @@ export function allowanceRefusal(plan: GivePlan, used: number): Extract<GiveResu
     status: 'refused',
     refusals: [{ code: 'allowance', left: Math.max(0, (limit ?? 0) - used), limit: limit ?? 0, wanted: plan.recipients.length }],
     allowance: allowanceView(limit, used),
+    people: [plan.giver, ...plan.recipients],
   };
 }
 

@@ -1,10 +1,17 @@
 import type { PersonRow, WorkspaceRow } from '../db/schema';
-import type { GiveContextRows } from '../db/queries/give-context';
-import { applyReactionWrite } from '../db/queries/reactions';
+import { loadGiveContext, type GiveContextRows } from '../db/queries/give-context';
+import { findKudosById, loadKudosViews } from '../db/queries/kudos';
+import { firstNotice } from '../db/queries/notices';
+import { activePileOnNames, applyReactionWrite, findKudosByPost } from '../db/queries/reactions';
 import { retryOnConnectionLoss } from '../db/retry';
 import { allowanceRefusal, planGive, plannedView, type CoreDeps } from './give';
+import { resolvePeople } from './people';
+import type { UseCaseDeps } from './ports';
+import { congratulateOnThreeNotes } from './publish';
 import type { Refusal } from './refusals';
-import type { GiveRequest, InboxDelivery, KudosSource, KudosView } from './types';
+import { settingsFromRows } from './settings';
+import { localDay, safeZone } from './time';
+import type { GiveRequest, KudosSource, KudosView } from './types';
 
 /**
  * Reactions as kudos, exactly once whatever the platform delivers and in whatever order.
@@ -40,8 +47,6 @@ export interface ReactionEvent {
   source?: KudosSource;
   /** Where the platform DMs recipients: queue their DMs to go out together within this window. */
   notifyBatchMs?: number;
-  /** The stored delivery the event came in, settled with the write when the ledger takes the event. */
-  delivery?: InboxDelivery;
 }
 
 export type ReactionOutcome =
@@ -78,11 +83,8 @@ export async function applyReaction(deps: CoreDeps, e: ReactionEvent, preloaded?
       reactorId: e.reactor.id,
       give: plan.status === 'planned' ? plan.record : null,
       at: deps.clock(),
-      inboxId: e.delivery?.id,
     }),
   );
-  // The ledger marked the delivery processed unless it refused the event (the caller may owe a notice then).
-  if (e.delivery && outcome.status !== 'refused' && outcome.status !== 'allowance_exceeded') e.delivery.settled = true;
   switch (outcome.status) {
     case 'given':
       if (plan.status !== 'planned') throw new Error('a reaction kudos was recorded without a plan');
@@ -119,4 +121,115 @@ function giveRequest(e: ReactionEvent, group: string): GiveRequest {
     messageOptional: true,
     notifyBatchMs: e.notifyBatchMs ?? null,
   };
+}
+
+/** One reaction as a platform reports it, translated to platform ids. */
+export interface ReactionInput {
+  workspace: WorkspaceRow;
+  /** The reacting person's platform id. */
+  reactor: string;
+  /** The reaction without skin tone (`thumbsup`, Teams' `like`). */
+  emoji: string;
+  channelId: string;
+  messageTs: string;
+  eventTs: string;
+  added: boolean;
+  /**
+   * What was reacted to: a person's message (thanks to its author, if the emoji means thanks), or one of the
+   * bot's own posts (a pile-on when it is a kudos post; `kudosId` when the platform already knows which).
+   */
+  on: { kind: 'message'; author: string; permalink: string | null } | { kind: 'post'; kudosId?: number };
+  /** The ledger source of a pile-on (Teams records 'teams_pileon'). */
+  source?: KudosSource;
+  /** Recipients' DMs for reaction kudos go out together within this window (null: no DMs on this platform). */
+  notifyBatchMs?: number | null;
+}
+
+export type ReactOutcome =
+  /** Not a kudos at all (another emoji, a bot, one's own message or kudos): nothing recorded, nothing said. */
+  | { status: 'ignored' }
+  | (ReactionOutcome & { involved: string[]; parent?: KudosView });
+
+/**
+ * The react use case, whole: decides whether a reaction is a kudos at all (the emoji, who reacted to whom, a
+ * pile-on on a kudos post), applies it to the ledger exactly once, then does what follows: the giver's
+ * Customer Service Week congratulation, a pile-on shown on its post, and, once a day, a note to a reactor whose
+ * allowance is used up. Everything that is not a kudos is ignored silently.
+ */
+export async function react(deps: UseCaseDeps, r: ReactionInput): Promise<ReactOutcome> {
+  const ws = r.workspace;
+  if (r.on.kind === 'message' && r.on.author === r.reactor) return { status: 'ignored' };
+
+  let target: ReactionTarget;
+  let involved: string[];
+  if (r.on.kind === 'post') {
+    const post = r.on.kudosId !== undefined ? await findKudosById(deps.db, ws.id, r.on.kudosId) : await findKudosByPost(deps.db, ws.id, r.channelId, r.messageTs);
+    if (!post || post.revoked_at) return { status: 'ignored' }; // another of the bot's messages, or withdrawn
+    const [parent] = await loadKudosViews(deps.db, ws.id, [post.id]);
+    // The giver reacting to their own kudos post adds nothing.
+    if (!parent || parent.giver.externalId === r.reactor) return { status: 'ignored' };
+    target = { kind: 'pileon', parent };
+    involved = [r.reactor, ...parent.recipients.map((p) => p.externalId)];
+  } else {
+    target = { kind: 'message', author: r.on.author, permalink: r.on.permalink, valueSlugs: [] };
+    involved = [r.reactor, r.on.author];
+  }
+
+  // Settings, values and the people involved in one round trip, handed on to the give.
+  const context = await loadGiveContext(deps.db, ws.id, involved);
+  if (target.kind === 'message') {
+    const valueSlugs = context.values.filter((v) => v.emoji === r.emoji).map((v) => v.slug);
+    if (!valueSlugs.length && !settingsFromRows(context.settings).settings.reactionEmoji.includes(r.emoji)) return { status: 'ignored' };
+    target.valueSlugs = valueSlugs;
+  }
+  const now = deps.clock();
+  const people = await resolvePeople(deps.db, deps.directory, ws, involved, now, context.people);
+  const reactor = people.get(r.reactor);
+  if (!reactor?.found || reactor.person.is_bot || reactor.person.is_deleted) return { status: 'ignored' };
+  if (target.kind === 'message') {
+    const author = people.get(target.author);
+    if (!author?.found || author.person.is_bot || author.person.is_deleted) return { status: 'ignored' };
+  }
+  const known = [...people.values()].flatMap((p) => (p.found ? [p.person] : []));
+
+  const outcome = await applyReaction(
+    deps,
+    {
+      workspace: ws,
+      reactor: reactor.person,
+      emoji: r.emoji,
+      channelId: r.channelId,
+      messageTs: r.messageTs,
+      eventTs: r.eventTs,
+      added: r.added,
+      target,
+      source: r.source,
+      notifyBatchMs: r.notifyBatchMs ?? undefined,
+    },
+    { ...context, people: known },
+  );
+  const parent = target.kind === 'pileon' ? target.parent : undefined;
+  if (outcome.status === 'given') await congratulateOnThreeNotes(deps, ws, outcome.kudos, reactor.person);
+  if (parent && (outcome.status === 'given' || outcome.status === 'revoked') && deps.notifier.showPileOns) {
+    await deps.notifier.showPileOns(ws, parent, await activePileOnNames(deps.db, ws.id, parent.id)).catch(() => false);
+  }
+  if (outcome.status === 'refused') await noteAllowanceOnceADay(deps, ws, reactor.person, r.channelId, outcome.refusals, parent);
+  return { ...outcome, involved, parent };
+}
+
+/** Tells a reactor, once per local day, that their reactions stopped counting (the allowance is used up). */
+async function noteAllowanceOnceADay(
+  deps: UseCaseDeps,
+  ws: WorkspaceRow,
+  reactor: PersonRow,
+  channelId: string,
+  refusals: Refusal[],
+  parent: KudosView | undefined,
+): Promise<void> {
+  const refusal = refusals.find((x): x is Extract<Refusal, { code: 'allowance' }> => x.code === 'allowance');
+  if (!refusal) return;
+  const day = localDay(deps.clock(), safeZone(reactor.time_zone, ws.time_zone));
+  if (!(await firstNotice(deps.db, { workspaceId: ws.id, personId: reactor.id, kind: 'reaction_allowance', period: day }))) return;
+  const names = new Map((parent?.recipients ?? []).map((p) => [p.externalId, p.displayName]));
+  await deps.notifier.sendNote(ws, reactor, { kind: 'reaction_allowance', refusal, channelId, names }).catch(() => 'retry');
 }

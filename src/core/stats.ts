@@ -1,5 +1,6 @@
 import type { PersonRow, WorkspaceRow } from '../db/schema';
 import { countGivenAndReceived } from '../db/queries/kudos';
+import { challengeProgress, type ChallengeProgress } from './campaigns';
 import { allowanceToday, type CoreDeps } from './give';
 import { safeZone, startOfLocalWeek } from './time';
 import type { AllowanceView } from './types';
@@ -19,4 +20,15 @@ export async function personStats(deps: Pick<CoreDeps, 'db' | 'clock'>, workspac
     allowanceToday(deps, workspace, person),
   ]);
   return { week, allTime, allowance };
+}
+
+export interface MyStats extends PersonStats {
+  /** While Customer Service Week runs: how many different people they have thanked toward the three notes. */
+  challenge: ChallengeProgress | null;
+}
+
+/** The stats use case: a person's own numbers, and their Customer Service Week progress while it runs. */
+export async function myStats(deps: Pick<CoreDeps, 'db' | 'clock'>, workspace: WorkspaceRow, person: PersonRow): Promise<MyStats> {
+  const [stats, challenge] = await Promise.all([personStats(deps, workspace, person), challengeProgress(deps.db, workspace, person.id, deps.clock())]);
+  return { ...stats, challenge };
 }

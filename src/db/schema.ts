@@ -82,6 +82,8 @@ export interface KudosTable {
   post_channel_id: string | null;
   post_ts: string | null;
   post_status: Generated<PostStatus>;
+  /** posting: the claim holds until then; pending: not tried again before then (a rate limit). */
+  post_lease_until: Timestamp | null;
   parent_id: number | null;
   campaign_key: string | null;
   created_at: Generated<Timestamp>;

@@ -27,6 +27,9 @@ export interface SlackApiOptions {
   transientRetries?: number;
 }
 
+/** Answers that mean the bot cannot post in that channel (so a request's response_url may be tried). */
+export const NOT_A_MEMBER = new Set(['not_in_channel', 'channel_not_found', 'method_not_supported_for_channel_type']);
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -52,7 +55,11 @@ export class SlackApi {
     this.base = base.endsWith('/') ? base : `${base}/`;
   }
 
-  async call<T extends WebAPICallResult = WebAPICallResult>(method: string, args: Record<string, unknown>): Promise<T> {
+  /**
+   * `waitOnRateLimit: false` gives a rate limit straight back (a SlackCallError `ratelimited` with Retry-After)
+   * to a caller that would rather come back later than wait holding something (a claim to post a kudos).
+   */
+  async call<T extends WebAPICallResult = WebAPICallResult>(method: string, args: Record<string, unknown>, opts: { waitOnRateLimit?: boolean } = {}): Promise<T> {
     let rateLimited = 0;
     let transient = 0;
     for (;;) {
@@ -60,7 +67,7 @@ export class SlackApi {
         return (await this.once(method, args)) as T;
       } catch (err) {
         const e = err instanceof SlackCallError ? err : new SlackCallError(method, 'network');
-        if (e.code === 'ratelimited' && rateLimited < (this.opts.rateLimitRetries ?? 3)) {
+        if (e.code === 'ratelimited' && opts.waitOnRateLimit !== false && rateLimited < (this.opts.rateLimitRetries ?? 3)) {
           rateLimited++;
           const waitSec = Math.min(Math.max(e.retryAfterSec ?? 1, 0), 60);
           this.opts.logger.warn({ method, retryAfterSec: waitSec }, 'Slack rate limit; waiting before retrying');

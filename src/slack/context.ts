@@ -1,18 +1,20 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock';
-import type { CoreDeps } from '../core/give';
+import type { UseCaseDeps } from '../core/ports';
 import type { Database, WorkspaceRow } from '../db/schema';
 import type { Logger } from '../logger';
 import type { Background } from '../server/background';
 import type { SlackApi } from './api';
 import type { SlackDirectory } from './directory';
 import type { SlackIdentity } from './identity';
+import type { SlackNotifier } from './notifier';
 
 /** Everything a Slack listener needs, wired once in app.ts. */
 export interface SlackContext {
   db: Kysely<Database>;
   api: SlackApi;
   directory: SlackDirectory;
+  notifier: SlackNotifier;
   clock: Clock;
   logger: Logger;
   background: Background;
@@ -20,7 +22,8 @@ export interface SlackContext {
   workspace(): WorkspaceRow;
   botUserId(): string;
   identity(): SlackIdentity;
-  core(): CoreDeps;
+  /** The core's use cases' dependencies: database, directory, notifier, clock. */
+  core(): UseCaseDeps;
   /** App Homes to refresh after kudos are given or received (debounced per person). */
   homes?: { touch(userIds: Iterable<string>): void };
 }

@@ -1,7 +1,8 @@
 import type { Activity, TurnContext } from 'botbuilder';
 import type { KudosView } from '../core/types';
 import { claimPost, loadKudosViews, setPost } from '../db/queries/kudos';
-import { activePileOnNames, findConversationRef } from '../db/queries/teams';
+import { activePileOnNames } from '../db/queries/reactions';
+import { findConversationRef } from '../db/queries/teams';
 import type { WorkspaceRow } from '../db/schema';
 import { conversationBase, referenceTo } from './activity';
 import { cardAttachment } from './cards/common';

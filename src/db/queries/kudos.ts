@@ -12,7 +12,7 @@ export async function findKudosById(db: Kysely<Database>, workspaceId: number, i
 
 /**
  * Marks a kudos revoked (who, when, why) and gives its allowance back to the day it was taken from, in one
- * round trip (the `kudos_revoke` function, migration 0012). Revoking twice changes nothing.
+ * round trip (the `kudos_revoke` function, src/db/ledger/kudos_revoke.sql). Revoking twice changes nothing.
  */
 export async function revokeRecorded(
   db: Kysely<Database>,
@@ -22,8 +22,9 @@ export async function revokeRecorded(
   reason: string,
   at: Date,
 ): Promise<'revoked' | 'already_revoked' | 'not_found'> {
+  const revoke = { workspace: workspaceId, id, revoked_by: by, reason, at: at.toISOString() };
   const { rows } = await sql<{ status: 'revoked' | 'already_revoked' | 'not_found' }>`
-    select kudos_revoke(${workspaceId}::int, ${id}::int, ${by}::int, ${reason}::text, ${at}::timestamptz) as status
+    select kudos_revoke(${JSON.stringify(revoke)}::jsonb) as status
   `.execute(db);
   return rows[0].status;
 }
@@ -32,12 +33,13 @@ export async function setPost(
   db: Kysely<Database>,
   workspaceId: number,
   id: number,
-  post: { status: PostStatus; channelId?: string | null; ts?: string | null },
+  post: { status: PostStatus; channelId?: string | null; ts?: string | null; leaseUntil?: Date | null },
 ): Promise<void> {
   await db
     .updateTable('kudos')
     .set({
       post_status: post.status,
+      post_lease_until: post.leaseUntil ?? null,
       ...(post.channelId !== undefined ? { post_channel_id: post.channelId } : {}),
       ...(post.ts !== undefined ? { post_ts: post.ts } : {}),
     })
@@ -47,32 +49,74 @@ export async function setPost(
 }
 
 /**
- * Takes the right to post a kudos (pending → posting). Exactly one caller gets it, so the request that
- * recorded the kudos and the sweeper that finds it undelivered after a crash never both post it.
+ * Takes the right to post a kudos (pending → posting) until `leaseUntil`, recording where it is being posted.
+ * Exactly one caller gets it, so the request that recorded the kudos and the sweep that finds it later never
+ * both post it; a kudos waiting out a rate limit is not taken before its time.
  */
-export async function claimPost(db: Kysely<Database>, workspaceId: number, id: number): Promise<boolean> {
+export async function claimPost(
+  db: Kysely<Database>,
+  workspaceId: number,
+  id: number,
+  claim: { now: Date; leaseUntil: Date; channelId: string | null },
+): Promise<boolean> {
   const row = await db
     .updateTable('kudos')
-    .set({ post_status: 'posting' })
+    .set({ post_status: 'posting', post_lease_until: claim.leaseUntil, post_channel_id: claim.channelId })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .where('post_status', '=', 'pending')
+    .where((w) => w.or([w('post_lease_until', 'is', null), w('post_lease_until', '<=', claim.now)]))
     .returning('id')
     .executeTakeFirst();
   return !!row;
 }
 
-/** Kudos recorded before `before` whose post was never attempted (the process stopped in between). */
-export async function undeliveredKudos(db: Kysely<Database>, workspaceId: number, before: Date, limit: number): Promise<KudosRow[]> {
-  return db
-    .selectFrom('kudos')
-    .selectAll()
+/** Keeps a claim: true while this caller still holds it (nobody took it over after it ran out). */
+export async function renewPostClaim(db: Kysely<Database>, workspaceId: number, id: number, held: Date, leaseUntil: Date): Promise<boolean> {
+  const row = await db
+    .updateTable('kudos')
+    .set({ post_lease_until: leaseUntil })
     .where('workspace_id', '=', workspaceId)
-    .where('post_status', '=', 'pending')
-    .where('created_at', '<', before)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
+    .where('id', '=', id)
+    .where('post_status', '=', 'posting')
+    .where('post_lease_until', '=', held)
+    .returning('id')
+    .executeTakeFirst();
+  return !!row;
+}
+
+export interface LeftoverPost {
+  id: number;
+  /** What the kudos was when claimed: `posting` means an earlier attempt may have posted it already. */
+  was: 'pending' | 'posting';
+  postChannelId: string | null;
+}
+
+/**
+ * Claims kudos whose post an earlier stop left unfinished: still pending well after they were recorded (or
+ * after the rate limit they waited out), or claimed for posting by someone whose claim ran out. Skip locked,
+ * so replicas sweeping at once never take the same kudos.
+ */
+export async function claimLeftoverPosts(
+  db: Kysely<Database>,
+  workspaceId: number,
+  a: { now: Date; recordedBefore: Date; leaseUntil: Date; limit: number },
+): Promise<LeftoverPost[]> {
+  const { rows } = await sql<{ id: number; was: 'pending' | 'posting'; post_channel_id: string | null }>`
+    with due as (
+      select id, post_status as was from kudos
+      where workspace_id = ${workspaceId}
+        and post_status in ('pending', 'posting')
+        and coalesce(post_lease_until, created_at + (${a.now}::timestamptz - ${a.recordedBefore}::timestamptz)) <= ${a.now}
+      order by id
+      limit ${a.limit}
+      for update skip locked
+    )
+    update kudos k set post_status = 'posting', post_lease_until = ${a.leaseUntil}
+    from due where k.id = due.id
+    returning k.id, due.was, k.post_channel_id
+  `.execute(db);
+  return rows.map((r) => ({ id: Number(r.id), was: r.was, postChannelId: r.post_channel_id }));
 }
 
 /** The giver's latest kudos of the given sources since `since`, not yet revoked. */
@@ -92,6 +136,22 @@ export async function findLatestGiven(
     .where('revoked_at', 'is', null)
     .where('source', 'in', sources as KudosRow['source'][])
     .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** The giver's latest kudos withdrawn by their own undo since `since`. */
+export async function findLatestUndone(db: Kysely<Database>, workspaceId: number, giverId: number, since: Date): Promise<KudosRow | undefined> {
+  return db
+    .selectFrom('kudos')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
+    .where('giver_id', '=', giverId)
+    .where('revoked_by', '=', giverId)
+    .where('revoked_reason', '=', 'undo')
+    .where('revoked_at', '>=', since)
+    .orderBy('revoked_at', 'desc')
     .orderBy('id', 'desc')
     .limit(1)
     .executeTakeFirst();

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import { batchedOrAlone, inInputOrder } from '../batch';
 import type { Database, KudosRow } from '../schema';
-import type { RecordKudosArgs } from './record-kudos';
+import { giveRecord, type RecordKudosArgs } from './record-kudos';
 
 export interface ReactionKey {
   workspaceId: number;
@@ -24,8 +24,6 @@ export interface ReactionWrite {
   give: RecordKudosArgs | null;
   /** When this is applied: the time of a kudos given and of any revocation. */
   at: Date;
-  /** The stored delivery this event came in: marked processed with the write, unless the ledger refuses it. */
-  inboxId?: number | null;
 }
 
 export type ReactionLedgerOutcome =
@@ -36,15 +34,14 @@ export type ReactionLedgerOutcome =
   | { status: 'stale' | 'unchanged'; revoked: number[] };
 
 /**
- * Applies one reaction event (the `kudos_apply_reaction` function, migration 0012): under the group's lock,
- * the last-writer-wins register takes the event unless it already holds this one or a later one, and then the
- * group's kudos are made to match the register: one counting while it wants one (given from `give`), none
- * otherwise (revoked, allowance returned).
+ * Applies one reaction event (the `kudos_apply_reaction` function of src/db/ledger/kudos_apply_reaction.sql):
+ * under the group's lock, the last-writer-wins register takes the event unless it already holds this one or
+ * a later one, and then the group's kudos are made to match the register: one counting while it wants one
+ * (given from `give`), none otherwise (revoked, allowance returned).
  *
  * Events applied at the same time share one round trip and one transaction (`kudos_apply_reactions`, which
  * takes every group's lock first, in one order). Should that transaction fail, each event is applied again on
- * its own, so one bad event never holds back the others. The same transaction marks the events' stored
- * deliveries processed (migration 0013), except those the ledger refused.
+ * its own, so one bad event never holds back the others.
  */
 export const applyReactionWrite: (db: Kysely<Database>, w: ReactionWrite) => Promise<ReactionLedgerOutcome> = batchedOrAlone(applyBatch, {
   max: 50,
@@ -52,16 +49,14 @@ export const applyReactionWrite: (db: Kysely<Database>, w: ReactionWrite) => Pro
 
 async function applyBatch(db: Kysely<Database>, items: ReactionWrite[]): Promise<ReactionLedgerOutcome[]> {
   const { rows } = await sql<OutcomeRow & { idx: number }>`
-    select * from kudos_apply_reactions(${JSON.stringify(items.map((w, idx) => eventArgs(w, idx)))}::jsonb)
+    select * from kudos_apply_reactions(${JSON.stringify(items.map(eventRecord))}::jsonb)
   `.execute(db);
   return inInputOrder(rows, items.length, outcomeOf);
 }
 
-/** One event as `kudos_apply_reactions` takes it (field names = its record columns). */
-function eventArgs(w: ReactionWrite, idx: number) {
-  const g = w.give;
+/** A reaction event as the ledger's SQL takes it (the record `kudos_apply_reaction` reads). */
+function eventRecord(w: ReactionWrite) {
   return {
-    idx,
     workspace: w.key.workspaceId,
     channel: w.key.channelId,
     message_ts: w.key.messageTs,
@@ -69,22 +64,11 @@ function eventArgs(w: ReactionWrite, idx: number) {
     emoji: w.key.emoji,
     event_ts: w.eventTs,
     present: w.present,
-    grp: w.group,
+    reaction_group: w.group,
     any_emoji: w.anyEmoji,
     reactor_id: w.reactorId,
-    can_give: g !== null,
-    source: g?.source ?? null,
-    source_key: g?.sourceKey ?? null,
-    permalink: g?.permalink ?? null,
-    parent: g?.parentId ?? null,
-    campaign: g?.campaignKey ?? null,
     at: w.at.toISOString(),
-    day: g?.day ?? null,
-    recipients: g?.recipientIds ?? [],
-    values: g?.valueIds ?? [],
-    lim: g?.limit ?? null,
-    notify_by: g?.notifyBy?.toISOString() ?? null,
-    inbox: w.inboxId ?? null,
+    give: w.give && giveRecord(w.give),
   };
 }
 
@@ -123,4 +107,19 @@ export async function findKudosByPost(db: Kysely<Database>, workspaceId: number,
     .where('post_channel_id', '=', channelId)
     .where('post_ts', '=', ts)
     .executeTakeFirst();
+}
+
+/** Display names of the people whose pile-on on a kudos still counts, in the order they joined. */
+export async function activePileOnNames(db: Kysely<Database>, workspaceId: number, parentId: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('kudos as k')
+    .innerJoin('person as p', 'p.id', 'k.giver_id')
+    .select('p.display_name')
+    .where('k.workspace_id', '=', workspaceId)
+    .where('k.parent_id', '=', parentId)
+    .where('k.source', 'in', ['pileon', 'teams_pileon'])
+    .where('k.revoked_at', 'is', null)
+    .orderBy('k.id')
+    .execute();
+  return rows.map((r) => r.display_name);
 }

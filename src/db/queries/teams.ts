@@ -126,21 +126,6 @@ export async function findKudosByCard(db: Kysely<Database>, workspaceId: number,
     .execute();
 }
 
-/** Display names of the people whose pile-on on a kudos still counts, in the order they joined. */
-export async function activePileOnNames(db: Kysely<Database>, workspaceId: number, parentId: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('kudos as k')
-    .innerJoin('person as p', 'p.id', 'k.giver_id')
-    .select('p.display_name')
-    .where('k.workspace_id', '=', workspaceId)
-    .where('k.parent_id', '=', parentId)
-    .where('k.source', '=', 'teams_pileon')
-    .where('k.revoked_at', 'is', null)
-    .orderBy('k.id')
-    .execute();
-  return rows.map((r) => r.display_name);
-}
-
 /** People a settings card can offer as admins: known, not bots, not deactivated, by name. */
 export async function listPeopleByName(db: Kysely<Database>, workspaceId: number, limit: number): Promise<Array<{ external_id: string; display_name: string }>> {
   return db

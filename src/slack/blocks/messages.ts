@@ -1,6 +1,8 @@
 import { allowanceText, refusalText, skipText, type Refusal, type Skip } from '../../core/refusals';
 import type { PersonStats } from '../../core/stats';
 import type { AllowanceView, KudosView, ValueView } from '../../core/types';
+import type { PublishOutcome } from '../../core/publish';
+import { NOT_A_MEMBER } from '../api';
 import type { KnownBlock } from '../types';
 import { emoji, listJoin, mention } from './text';
 
@@ -94,4 +96,21 @@ export function nothingToUndoReply(windowMinutes: number): Reply {
 
 export function simpleReply(text: string): Reply {
   return { text, blocks: [section(text)] };
+}
+
+/** What the giver is told when their kudos was not posted normally; null when all is well (or not known yet). */
+export function deliveryNotice(outcome: PublishOutcome): string | null {
+  if (outcome.status === 'posted' || outcome.status === 'claimed_elsewhere' || outcome.status === 'unknown') return null;
+  const where = outcome.channelId ? `<#${outcome.channelId}>` : 'this conversation';
+  if (outcome.status === 'later') return `:hourglass_flowing_sand: Your kudos is recorded and counts. Slack asked me to slow down, so it will appear in ${where} in a minute or two.`;
+  if (outcome.status === 'fallback') {
+    return `:information_source: Your kudos is posted, but I'm not a member of ${where}, so people can't add their thanks with a reaction. Invite me with \`/invite @Kudos\` to fix that.`;
+  }
+  const why =
+    outcome.reason === 'is_archived'
+      ? 'that channel is archived'
+      : NOT_A_MEMBER.has(outcome.reason) || outcome.reason === 'no_channel'
+        ? "I'm not a member there"
+        : 'Slack could not be reached';
+  return `:warning: Your kudos is recorded and counts, but I couldn't post it in ${where} (${why}). Invite me with \`/invite @Kudos\`, or ask an admin to check the kudos channel.`;
 }

@@ -1,14 +1,12 @@
 import type { App } from '@slack/bolt';
 import { giveKudos } from '../../core/give';
-import { loadSettings } from '../../core/settings-store';
-import { findPeople } from '../../db/queries/people';
-import { listValues } from '../../db/queries/values';
+import { giveGuide } from '../../core/help';
+import { placeFor, publishKudos } from '../../core/publish';
 import { SlackCallError } from '../api';
 import { GIVE_MODAL_CALLBACK, BLOCK, ACTION, giveModalView, modalErrors, type GiveModalMetadata } from '../blocks/give-modal';
-import { confirmationReply } from '../blocks/messages';
-import { afterCampaignGive } from '../campaign';
+import { confirmationReply, deliveryNotice } from '../blocks/messages';
 import type { SlackContext } from '../context';
-import { deliveryNotice, notifyRecipients, postKudos } from '../deliver';
+import { responseUrlReply } from '../notifier';
 
 export async function openGiveModal(
   ctx: SlackContext,
@@ -17,7 +15,7 @@ export async function openGiveModal(
   opts: { initialRecipients?: string[]; lockChannel?: boolean } = {},
 ): Promise<void> {
   const ws = ctx.workspace();
-  const [settings, values] = await Promise.all([loadSettings(ctx.db, ws.id), listValues(ctx.db, ws.id, { activeOnly: true })]);
+  const { settings, values } = await giveGuide(ctx.db, ws);
   await ctx.api.call('views.open', {
     trigger_id: triggerId,
     view: giveModalView({
@@ -60,9 +58,11 @@ export function register(app: App, ctx: SlackContext): void {
       channelId: meta.source === 'shortcut' ? meta.channelId : chosenChannel,
       messageTs: meta.messageTs ?? null,
       permalink: meta.permalink ?? null,
+      // Recipients' DMs are queued with the kudos and sent from the outbox once it is posted.
+      notifyBatchMs: 0,
     });
     if (result.status === 'refused') {
-      const names = new Map((await findPeople(ctx.db, ws.id, recipients)).map((p) => [p.external_id, p.display_name]));
+      const names = new Map(result.people.map((p) => [p.external_id, p.display_name]));
       const plainMention = (id: string) => (names.get(id) ? `@${names.get(id)}` : 'that person');
       await ack({ response_action: 'errors', errors: modalErrors(result.refusals, !!state[BLOCK.values], plainMention) });
       return;
@@ -70,20 +70,20 @@ export function register(app: App, ctx: SlackContext): void {
     await ack();
     if (result.status === 'duplicate') return;
 
-    const { kudos, recipients: people, settings } = result;
-    ctx.background.run('deliver modal kudos', async () => {
-      const target = settings.kudosChannel ?? chosenChannel;
-      const outcome = await postKudos(ctx, kudos, {
-        channelId: target,
-        threadTs: target === meta.channelId ? meta.threadTs : null,
-        responseUrl: target === chosenChannel ? responseUrl : null,
-      });
-      const confirm = confirmationReply(kudos, result.skipped, result.allowance);
-      const notice = deliveryNotice(outcome);
-      await tellGiver(ctx, giverId, target, notice ? `${confirm.text}\n${notice}` : confirm.text, confirm.blocks);
-      await notifyRecipients(ctx, kudos, people, target ? `<#${target}>` : null);
-    }, 'delivery');
-    afterCampaignGive(ctx, kudos, result.giver);
+    const { kudos, settings } = result;
+    ctx.homes?.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
+    ctx.background.run(
+      'publish modal kudos',
+      async () => {
+        const place = placeFor(settings, { channelId: chosenChannel, threadTs: meta.channelId === chosenChannel ? meta.threadTs : null });
+        const live = place.channelId === chosenChannel ? responseUrlReply(responseUrl, chosenChannel, ctx.logger) : undefined;
+        const outcome = await publishKudos(ctx.core(), ws, kudos, place, live);
+        const confirm = confirmationReply(kudos, result.skipped, result.allowance);
+        const notice = deliveryNotice(outcome);
+        await tellGiver(ctx, giverId, place.channelId, notice ? `${confirm.text}\n${notice}` : confirm.text, confirm.blocks);
+      },
+      'delivery',
+    );
   });
 }
 

@@ -1,15 +1,15 @@
-import type { AnyMiddlewareArgs, App, SlackCommandMiddlewareArgs, SlashCommand } from '@slack/bolt';
-import { allowanceToday, giveKudos } from '../../core/give';
+import type { App, SlashCommand } from '@slack/bolt';
+import { giveKudos } from '../../core/give';
+import { giveGuide } from '../../core/help';
 import { parseThanks } from '../../core/parse-thanks';
 import { resolvePerson } from '../../core/people';
-import { undoLastKudos } from '../../core/reverse';
-import { loadSettings } from '../../core/settings-store';
-import { personStats } from '../../core/stats';
-import { listValues } from '../../db/queries/values';
+import { placeFor, publishKudos } from '../../core/publish';
+import { undoLastKudos, withdrawPost } from '../../core/reverse';
+import { myStats } from '../../core/stats';
 import { SlackCallError } from '../api';
-import { kudosPostBlocks, kudosPostText } from '../blocks/kudos-post';
 import {
   confirmationReply,
+  deliveryNotice,
   duplicateReply,
   helpReply,
   nothingToUndoReply,
@@ -19,75 +19,57 @@ import {
   undoneReply,
   type Reply,
 } from '../blocks/messages';
-import { afterCampaignGive } from '../campaign';
+import { threeNotesProgressText } from '../../core/campaign-copy';
 import type { SlackContext } from '../context';
-import { deliveryNotice, notifyRecipients, postKudos, respondTo } from '../deliver';
+import { respondTo, responseUrlReply } from '../notifier';
 import { openGiveModal } from './give-modal';
 
 export const COMMAND = '/thanks';
 
-/** Extra lines for `/thanks stats` (e.g. a running campaign's challenge progress). */
-export type StatsExtras = (ctx: SlackContext, personId: number) => Promise<string[]>;
+type Draft = Extract<ReturnType<typeof parseThanks>, { kind: 'give' }>['draft'];
 
-type CommandArgs = Pick<SlackCommandMiddlewareArgs, 'command' | 'ack'>;
-
-export function register(app: App, ctx: SlackContext, extras?: { stats?: StatsExtras }): void {
-  // After reactions, `/thanks` is the busiest request: like them (listeners/reactions.ts), a global middleware
-  // takes it to its handler at once, instead of Bolt offering it to every listener's matchers in turn.
-  app.use(async (args) => {
-    if (!isThanks(args)) return args.next();
-    await onThanks(ctx, args, extras);
+/**
+ * `/thanks`: translates the command into a core use case (give, undo, stats) and renders its result as the
+ * ephemeral answer. What happens after a give (the post, DMs, a congratulation) is the core's publish use case,
+ * run once Slack has its answer.
+ */
+export function register(app: App, ctx: SlackContext): void {
+  app.command(COMMAND, async ({ command, ack }) => {
+    const reply = (r: Reply) => ack({ response_type: 'ephemeral', text: r.text, blocks: r.blocks });
+    const parsed = parseThanks(command.text ?? '');
+    switch (parsed.kind) {
+      case 'open_modal':
+        return openModal(ctx, command, reply, () => ack());
+      case 'help': {
+        const { settings, values } = await giveGuide(ctx.db, ctx.workspace());
+        return reply(helpReply(values, settings.allowancePerDay, settings.minMessageLength));
+      }
+      case 'stats':
+        return stats(ctx, command, reply);
+      case 'undo':
+        return undo(ctx, command, reply);
+      case 'give':
+        return give(ctx, command, parsed.draft, reply);
+    }
   });
 }
 
-function isThanks(args: AnyMiddlewareArgs): args is SlackCommandMiddlewareArgs {
-  return 'command' in args && args.command?.command === COMMAND;
-}
-
-async function onThanks(ctx: SlackContext, { command, ack }: CommandArgs, extras?: { stats?: StatsExtras }): Promise<void> {
-  const reply = (r: Reply) => ack({ response_type: 'ephemeral', text: r.text, blocks: r.blocks });
-  const parsed = parseThanks(command.text ?? '');
-  switch (parsed.kind) {
-    case 'open_modal':
-      // trigger_id expires 3 s after Slack sent it: open the form before anything slow.
-      try {
-        await openGiveModal(ctx, command.trigger_id, { channelId: command.channel_id, source: 'modal' });
-        await ack();
-      } catch (err) {
-        ctx.logger.warn({ code: err instanceof SlackCallError ? err.code : String(err) }, 'could not open the give-kudos form');
-        await reply(simpleReply("I couldn't open the kudos form just now. You can also type `/thanks @someone for what they did`."));
-      }
-      return;
-    case 'help': {
-      const ws = ctx.workspace();
-      const [settings, values] = await Promise.all([loadSettings(ctx.db, ws.id), listValues(ctx.db, ws.id, { activeOnly: true })]);
-      await reply(helpReply(values, settings.allowancePerDay, settings.minMessageLength));
-      return;
-    }
-    case 'stats': {
-      const ws = ctx.workspace();
-      const me = await resolvePerson(ctx.db, ctx.directory, ws, command.user_id, ctx.clock());
-      if (!me) return reply(simpleReply("I couldn't look you up in this workspace just now. Please try again."));
-      const [stats, extra] = await Promise.all([personStats(ctx.core(), ws, me), extras?.stats ? extras.stats(ctx, me.id) : Promise.resolve([])]);
-      await reply(statsReply(stats, extra));
-      return;
-    }
-    case 'undo':
-      return undo(ctx, command, reply);
-    case 'give':
-      return give(ctx, command, parsed.draft, reply);
+async function openModal(ctx: SlackContext, command: SlashCommand, reply: (r: Reply) => Promise<void>, ack: () => Promise<void>): Promise<void> {
+  // trigger_id expires 3 s after Slack sent it: open the form before anything slow.
+  try {
+    await openGiveModal(ctx, command.trigger_id, { channelId: command.channel_id, source: 'modal' });
+    await ack();
+  } catch (err) {
+    ctx.logger.warn({ code: err instanceof SlackCallError ? err.code : String(err) }, 'could not open the give-kudos form');
+    await reply(simpleReply("I couldn't open the kudos form just now. You can also type `/thanks @someone for what they did`."));
   }
 }
 
-async function give(
-  ctx: SlackContext,
-  command: SlashCommand,
-  draft: Extract<ReturnType<typeof parseThanks>, { kind: 'give' }>['draft'],
-  reply: (r: Reply) => Promise<void>,
-): Promise<void> {
+async function give(ctx: SlackContext, command: SlashCommand, draft: Draft, reply: (r: Reply) => Promise<void>): Promise<void> {
   const ws = ctx.workspace();
   if (!command.trigger_id) return reply(simpleReply('That request looked incomplete, so nothing was recorded. Please try again.'));
-  const result = await giveKudos(ctx.core(), ws, {
+  const deps = ctx.core();
+  const result = await giveKudos(deps, ws, {
     workspaceId: ws.id,
     giver: command.user_id,
     recipients: draft.recipients,
@@ -98,52 +80,54 @@ async function give(
     // Slack gives each invocation its own trigger_id; a re-delivery carries the same one.
     sourceKey: `slack:cmd:${command.trigger_id}`,
     channelId: command.channel_id,
+    // Recipients' DMs are queued with the kudos and sent from the outbox once it is posted.
+    notifyBatchMs: 0,
   });
   if (result.status === 'refused') return reply(refusalReply(result.refusals));
   if (result.status === 'duplicate') return reply(duplicateReply(result.kudos));
   await reply(confirmationReply(result.kudos, result.skipped, result.allowance));
 
-  const { kudos, recipients, settings } = result;
-  ctx.background.run('deliver kudos', async () => {
-    const channelId = settings.kudosChannel ?? command.channel_id;
-    const outcome = await postKudos(ctx, kudos, {
-      channelId,
-      // The response_url posts where the command was typed, so it only helps when that is the target.
-      responseUrl: channelId === command.channel_id ? command.response_url : null,
-    });
-    const notice = deliveryNotice(outcome);
-    if (notice) await respondTo(command.response_url, { response_type: 'ephemeral', text: notice }).catch(() => undefined);
-    await notifyRecipients(ctx, kudos, recipients, channelId ? `<#${channelId}>` : null);
-  }, 'delivery');
-  afterCampaignGive(ctx, kudos, result.giver);
+  const { kudos, settings } = result;
+  ctx.homes?.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
+  ctx.background.run(
+    'publish kudos',
+    async () => {
+      const place = placeFor(settings, { channelId: command.channel_id });
+      // The response_url posts where the command was typed, so it only helps when that is the place.
+      const live = place.channelId === command.channel_id ? responseUrlReply(command.response_url, command.channel_id, ctx.logger) : undefined;
+      const notice = deliveryNotice(await publishKudos(deps, ws, kudos, place, live));
+      if (notice) await respondTo(command.response_url, { response_type: 'ephemeral', text: notice }).catch(() => undefined);
+    },
+    'delivery',
+  );
+}
+
+async function stats(ctx: SlackContext, command: SlashCommand, reply: (r: Reply) => Promise<void>): Promise<void> {
+  const ws = ctx.workspace();
+  const me = await resolvePerson(ctx.db, ctx.directory, ws, command.user_id, ctx.clock());
+  if (!me) return reply(simpleReply("I couldn't look you up in this workspace just now. Please try again."));
+  const s = await myStats(ctx.core(), ws, me);
+  await reply(statsReply(s, s.challenge ? [threeNotesProgressText(s.challenge.distinct)] : []));
 }
 
 async function undo(ctx: SlackContext, command: SlashCommand, reply: (r: Reply) => Promise<void>): Promise<void> {
   const ws = ctx.workspace();
+  if (!command.trigger_id) return reply(simpleReply('That request looked incomplete, so nothing was withdrawn. Please try again.'));
   const me = await resolvePerson(ctx.db, ctx.directory, ws, command.user_id, ctx.clock());
   if (!me) return reply(simpleReply("I couldn't look you up in this workspace just now. Please try again."));
-  const result = await undoLastKudos(ctx.core(), ws, me);
+  // Keyed by the request: a replayed `/thanks undo` answers again but withdraws nothing more.
+  const result = await undoLastKudos(ctx.core(), ws, me, `slack:cmd:${command.trigger_id}`);
   if (result.status === 'nothing_to_undo') return reply(nothingToUndoReply(result.windowMinutes));
-  const kudos = result.kudos;
+  const { kudos, allowance } = result;
   ctx.homes?.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
-  const allowance = await allowanceToday(ctx.core(), ws, me);
-  const canUpdate = !!(kudos.postChannelId && kudos.postTs);
-  await reply(undoneReply(kudos, allowance, canUpdate));
-  if (!canUpdate) return;
+  const hasPost = !!(kudos.postChannelId && kudos.postTs);
+  await reply(undoneReply(kudos, allowance, hasPost));
+  if (!hasPost) return;
   ctx.background.run('withdraw kudos post', async () => {
-    try {
-      await ctx.api.call('chat.update', {
-        channel: kudos.postChannelId,
-        ts: kudos.postTs,
-        text: kudosPostText(kudos),
-        blocks: kudosPostBlocks(kudos),
-      });
-    } catch (err) {
-      ctx.logger.warn({ code: err instanceof SlackCallError ? err.code : String(err) }, 'could not mark a kudos post as withdrawn');
-      await respondTo(command.response_url, {
-        response_type: 'ephemeral',
-        text: "I couldn't update the original post, but the kudos is withdrawn and no longer counts.",
-      }).catch(() => undefined);
-    }
+    if (await withdrawPost(ctx.core(), ws, kudos)) return;
+    await respondTo(command.response_url, {
+      response_type: 'ephemeral',
+      text: "I couldn't update the original post, but the kudos is withdrawn and no longer counts.",
+    }).catch(() => undefined);
   });
 }

@@ -1,0 +1,204 @@
+import type { PersonRow, WorkspaceRow } from '../db/schema';
+import { claimDueDms, markDmsSent } from '../db/queries/dm-outbox';
+import { claimLeftoverPosts, claimPost, loadKudosViews, renewPostClaim, setPost } from '../db/queries/kudos';
+import { forgetNotice } from '../db/queries/campaigns';
+import { firstNotice } from '../db/queries/notices';
+import { findPeople, findPeopleByIds } from '../db/queries/people';
+import { progressInCampaign, THREE_NOTES_NOTICE } from './campaigns';
+import type { LiveReply, PostAttempt, PostPlace, UseCaseDeps } from './ports';
+import type { Settings } from './settings';
+import { loadSettings } from './settings-store';
+import type { KudosView } from './types';
+
+/**
+ * Publishing a recorded kudos: claim its post, post it through the notifier, record where it went, send the
+ * recipients' DMs from the durable outbox, and congratulate a giver who completed Customer Service Week's
+ * three notes. The kudos already counts when this starts, so nothing here can lose it:
+ *
+ * - the claim (pending → posting) is held until a lease runs out; a stop mid-post leaves a claim that the sweep
+ *   (`publishLeftovers`) takes over, first looking for the post by the kudos id it carries, so a post the
+ *   platform accepted is recorded, not made twice;
+ * - a rate limit is never waited out while holding the claim: the kudos goes back to pending, not to be tried
+ *   before the platform's Retry-After, and the sweep posts it then (or after a restart);
+ * - recipients' DMs were queued with the kudos itself (same transaction), so they go out once the outbox is
+ *   flushed, whatever happens to this process.
+ */
+
+/** How long a claim to post a kudos holds; an attempt never takes this long unless the process stopped. */
+export const POST_LEASE_MS = 2 * 60_000;
+/** A kudos still pending this long after it was recorded was left behind by a stop between ack and post. */
+export const LEFTOVER_AFTER_MS = 2 * 60_000;
+/** A post that cannot be verified (the platform cannot be asked) is tried for this long, then reported failed. */
+const UNVERIFIED_GIVE_UP_MS = 24 * 60 * 60_000;
+
+export type PublishOutcome =
+  | PostAttempt
+  /** Someone else (a re-delivery, the sweep) has the post; nothing was done here. */
+  | { status: 'claimed_elsewhere' }
+  /** The platform did not answer: the post may exist. The sweep looks for it and posts it if it does not. */
+  | { status: 'unknown'; channelId: string | null; reason: string };
+
+/**
+ * Where a kudos is posted: the kudos channel when the workspace has one, else where it was given (in the
+ * given thread, when the kudos answers a message there).
+ */
+export function placeFor(settings: Pick<Settings, 'kudosChannel'>, given: { channelId: string | null; threadTs?: string | null }): PostPlace {
+  const channelId = settings.kudosChannel ?? given.channelId;
+  return { channelId, threadTs: channelId && channelId === given.channelId ? (given.threadTs ?? null) : null };
+}
+
+/** Publishes a kudos just recorded (see the file comment). `live` is the request's own way of answering. */
+export async function publishKudos(deps: UseCaseDeps, workspace: WorkspaceRow, kudos: KudosView, place: PostPlace, live?: LiveReply): Promise<PublishOutcome> {
+  const now = deps.clock();
+  const lease = new Date(now.getTime() + POST_LEASE_MS);
+  if (!(await claimPost(deps.db, workspace.id, kudos.id, { now, leaseUntil: lease, channelId: place.channelId }))) {
+    return { status: 'claimed_elsewhere' };
+  }
+  const outcome = await attempt(deps, workspace, kudos, place, lease, live);
+  await afterPublish(deps, workspace, kudos);
+  return outcome;
+}
+
+/** Posts under a held claim and records what came of it. */
+async function attempt(
+  deps: UseCaseDeps,
+  workspace: WorkspaceRow,
+  kudos: KudosView,
+  place: PostPlace,
+  lease: Date,
+  live?: LiveReply,
+): Promise<PublishOutcome> {
+  let result: PostAttempt;
+  try {
+    result = await deps.notifier.postKudos(workspace, kudos, place, live);
+  } catch (err) {
+    // No answer: the post may exist. The claim stays until its lease runs out; the sweep then looks for it.
+    return { status: 'unknown', channelId: place.channelId, reason: err instanceof Error ? err.message : String(err) };
+  }
+  if (!(await renewPostClaim(deps.db, workspace.id, kudos.id, lease, lease))) {
+    // The attempt outlived its lease and the sweep took the kudos over: it decides (it finds this post by its id).
+    return result;
+  }
+  if (result.status === 'later') {
+    await setPost(deps.db, workspace.id, kudos.id, { status: 'pending', leaseUntil: new Date(deps.clock().getTime() + result.afterMs) });
+    return result;
+  }
+  await setPost(deps.db, workspace.id, kudos.id, {
+    status: result.status,
+    channelId: result.channelId,
+    ts: result.status === 'posted' ? result.ts : null,
+  });
+  return result;
+}
+
+/** After a kudos is published (or found published): the recipients' DMs and the giver's congratulation. */
+async function afterPublish(deps: UseCaseDeps, workspace: WorkspaceRow, kudos: KudosView): Promise<void> {
+  await sendDueDms(deps, workspace);
+  await congratulateOnThreeNotes(deps, workspace, kudos);
+}
+
+export interface LeftoverSummary {
+  /** Posted now (or posted another way, or failed for good). */
+  published: number;
+  /** Found already posted by an attempt that stopped before recording it. */
+  found: number;
+}
+
+/**
+ * Publishes kudos an earlier stop left unpublished (also run on a timer): pending ones are posted; ones left
+ * claimed are first looked for by the id they carry, and recorded where they are found, else posted.
+ */
+export async function publishLeftovers(deps: UseCaseDeps, workspace: WorkspaceRow): Promise<LeftoverSummary> {
+  const now = deps.clock();
+  const lease = new Date(now.getTime() + POST_LEASE_MS);
+  const rows = await claimLeftoverPosts(deps.db, workspace.id, {
+    now,
+    recordedBefore: new Date(now.getTime() - LEFTOVER_AFTER_MS),
+    leaseUntil: lease,
+    limit: 50,
+  });
+  const summary: LeftoverSummary = { published: 0, found: 0 };
+  if (!rows.length) return summary;
+  const settings = await loadSettings(deps.db, workspace.id);
+  const views = new Map((await loadKudosViews(deps.db, workspace.id, rows.map((r) => r.id))).map((k) => [k.id, k]));
+  for (const row of rows) {
+    const kudos = views.get(row.id);
+    if (!kudos) continue;
+    const given = { channelId: kudos.channelId, threadTs: kudos.source === 'shortcut' ? kudos.messageTs : null };
+    // A claimed kudos keeps the place its claim recorded; a pending one goes where the settings say now.
+    const place = row.postChannelId ? { channelId: row.postChannelId, threadTs: row.postChannelId === kudos.channelId ? given.threadTs : null } : placeFor(settings, given);
+    if (row.was === 'posting') {
+      const earlier = await deps.notifier.findKudosPost(workspace, kudos, place, kudos.createdAt).catch(() => undefined);
+      if (earlier) {
+        await setPost(deps.db, workspace.id, kudos.id, { status: 'posted', channelId: earlier.channelId, ts: earlier.ts });
+        summary.found++;
+        await afterPublish(deps, workspace, { ...kudos, postChannelId: earlier.channelId, postTs: earlier.ts });
+        continue;
+      }
+      if (earlier === undefined) {
+        // Cannot tell whether it was posted: try again later rather than risk a second post, up to a day.
+        const gaveUp = now.getTime() - kudos.createdAt.getTime() > UNVERIFIED_GIVE_UP_MS;
+        if (gaveUp) await setPost(deps.db, workspace.id, kudos.id, { status: 'failed', channelId: place.channelId });
+        continue;
+      }
+    }
+    await attempt(deps, workspace, kudos, place, lease);
+    summary.published++;
+    await afterPublish(deps, workspace, kudos);
+  }
+  return summary;
+}
+
+/** DMs stop being retried on these answers (the person can never receive them). */
+export const PERMANENT_DM_FAILURES = new Set(['account_inactive', 'user_not_found', 'channel_not_found', 'cannot_dm_bot', 'user_disabled']);
+
+/**
+ * Sends the recipient DMs whose time has come: one message per person for everything queued for them,
+ * leaving out kudos withdrawn meanwhile and people who turned DMs off. A DM that did not go out is left for
+ * the next flush (its claim expires); one that never can is not retried.
+ */
+export async function sendDueDms(deps: UseCaseDeps, workspace: WorkspaceRow): Promise<number> {
+  const now = deps.clock();
+  const due = await claimDueDms(deps.db, workspace.id, now);
+  if (!due.length) return 0;
+  const views = new Map((await loadKudosViews(deps.db, workspace.id, [...new Set(due.map((d) => d.kudos_id))])).map((k) => [k.id, k]));
+  const people = new Map((await findPeopleByIds(deps.db, workspace.id, [...new Set(due.map((d) => d.recipient_id))])).map((p) => [p.id, p]));
+  const byRecipient = new Map<number, typeof due>();
+  for (const d of due) byRecipient.set(d.recipient_id, [...(byRecipient.get(d.recipient_id) ?? []), d]);
+  let sent = 0;
+  for (const [recipientId, rows] of byRecipient) {
+    const person = people.get(recipientId);
+    const kudos = rows.flatMap((r) => {
+      const k = views.get(r.kudos_id);
+      return k && !k.revokedAt ? [k] : [];
+    });
+    const ids = rows.map((r) => r.id);
+    if (!person || !person.dm_enabled || person.is_deleted || person.is_bot || kudos.length === 0) {
+      await markDmsSent(deps.db, ids, now);
+      continue;
+    }
+    const result = await deps.notifier.sendKudosDm(workspace, person, kudos).catch(() => 'retry' as const);
+    if (result === 'sent') sent++;
+    if (result !== 'retry') await markDmsSent(deps.db, ids, now);
+  }
+  return sent;
+}
+
+/**
+ * After a kudos tagged with a campaign: when it brings its giver to three different people thanked, sends them
+ * a congratulation, once per campaign (the notice row is the "once", even with gives racing). A message the
+ * platform refuses gives the notice back, so their next kudos tries again.
+ */
+export async function congratulateOnThreeNotes(deps: UseCaseDeps, workspace: WorkspaceRow, kudos: Pick<KudosView, 'campaignKey' | 'giver'>, giverRow?: PersonRow): Promise<boolean> {
+  if (!kudos.campaignKey) return false;
+  const giver = giverRow ?? (await findPeople(deps.db, workspace.id, [kudos.giver.externalId]))[0];
+  if (!giver || giver.is_bot || giver.is_deleted || !giver.dm_enabled) return false;
+  const progress = await progressInCampaign(deps.db, workspace.id, giver.id, kudos.campaignKey);
+  if (!progress.completed) return false;
+  const notice = { workspaceId: workspace.id, personId: giver.id, kind: THREE_NOTES_NOTICE, period: kudos.campaignKey };
+  if (!(await firstNotice(deps.db, notice))) return false;
+  const result = await deps.notifier.sendNote(workspace, giver, { kind: 'three_notes' }).catch(() => 'retry' as const);
+  if (result === 'sent') return true;
+  await forgetNotice(deps.db, notice);
+  return false;
+}
