@@ -5,7 +5,7 @@
 #
 # Without DATABASE_URL the app keeps an embedded database under /data (mount a volume there to keep it);
 # with DATABASE_URL it uses that Postgres and /data stays empty. On start the app applies pending
-# migrations, then serves Slack (POST /slack/events), Teams (POST /api/messages), /healthz and /readyz.
+# migrations and installs the ledger's SQL functions, then serves Slack (POST /slack/events), Teams (POST /api/messages), /healthz and /readyz.
 
 ARG NODE_IMAGE=node:20-bookworm-slim
 
@@ -33,6 +33,9 @@ WORKDIR /app
 COPY --from=build /app/package.json ./package.json
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# The ledger's SQL functions, installed at start from their .sql files (tsc does not copy them into dist/;
+# the compiled app reads them from the source tree's place, src/db/ledger).
+COPY --from=build /app/src/db/ledger/*.sql ./src/db/ledger/
 COPY --from=build /app/manifests ./manifests
 
 RUN mkdir -p /data && chown node:node /data

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
+import { ledgerDirFor } from '../../src/db/ledger/install';
 
 /**
  * The image cannot be built in every test environment, so this checks the Dockerfile's structure:
@@ -100,6 +101,19 @@ describe('Dockerfile', () => {
       );
     }
     for (const copy of copies) expect(copy).toMatch(/^--from=build\b/);
+  });
+
+  it('copies the ledger SQL to where the compiled app reads it', () => {
+    const workdir = all(finalStage, 'WORKDIR').map((i) => i.args).pop() ?? '/';
+    // Where dist/src/db/ledger/install.js looks for its .sql files inside the image.
+    const expected = ledgerDirFor(posix.join(workdir, 'dist/src/db/ledger'));
+    const copy = all(finalStage, 'COPY')
+      .map((i) => i.args.split(/\s+/))
+      .find((a) => a[1] === '/app/src/db/ledger/*.sql');
+    expect(copy).toBeDefined();
+    expect(posix.join(workdir, copy![2]!)).toBe(`${expected}/`);
+    const buildCopiesSources = all(buildStage, 'COPY').some((i) => /^\.\s+\.$/.test(i.args));
+    expect(buildCopiesSources).toBe(true);
   });
 
   it('does not compile or install in the runtime stage', () => {

@@ -82,12 +82,13 @@ export async function claimStaleDeliveries(db: Kysely<Database>, platform: Platf
 
 /**
  * Marks a delivery processed; deliveries finished together are marked in one round trip (the
- * `inbox_mark_processed` function, migration 0012). The commit does not wait for the disk: a mark lost to a
- * server stop only means the sweeper processes that event again, which changes nothing.
+ * `inbox_mark_processed` function, src/db/ledger/inbox_mark_processed.sql). The commit does not wait for the
+ * disk: a mark lost to a server stop only means the sweeper processes that event again, which changes nothing.
  */
 export const markDelivered = perDatabase((db) =>
   batched<{ id: number; now: Date }, void>(async (items) => {
-    await sql`select inbox_mark_processed(${items.map((i) => i.id)}::bigint[], ${items[0].now}::timestamptz)`.execute(db);
+    const deliveries = items.map((i) => ({ id: i.id, at: i.now.toISOString() }));
+    await sql`select inbox_mark_processed(${JSON.stringify(deliveries)}::jsonb)`.execute(db);
     return items.map(() => undefined);
   }),
 );

@@ -35,8 +35,8 @@ export type RecordOutcome =
   | { status: 'allowance_exceeded'; used: number };
 
 /**
- * Records a kudos in one round trip, atomic on its own (`kudos_record_many`, migration 0014, which records
- * each give as `kudos_record` of migration 0012 does):
+ * Records a kudos in one round trip, atomic on its own (the `kudos_record_many` function of
+ * src/db/ledger/kudos_record.sql, which records each give through `kudos_record`):
  * - keyed by (workspace, source_key): a re-delivery records nothing;
  * - the allowance only grows while `used + n <= limit`, re-checked on the locked row, so concurrent gives
  *   never push past the limit; when it says no, nothing is recorded;
@@ -52,15 +52,17 @@ type OutcomeRow = { idx: number; o_status: 'recorded' | 'duplicate' | 'allowance
 
 async function recordMany(db: Kysely<Database>, items: RecordKudosArgs[]): Promise<RecordOutcome[]> {
   const { rows } = await sql<OutcomeRow>`
-    select * from kudos_record_many(${JSON.stringify(items.map(itemArgs))}::jsonb)
+    select * from kudos_record_many(${JSON.stringify(items.map(giveRecord))}::jsonb)
   `.execute(db);
   return inInputOrder(rows, items.length, outcomeOf);
 }
 
-/** One give as `kudos_record_many` takes it (field names = its record columns). */
-function itemArgs(a: RecordKudosArgs, idx: number) {
+/**
+ * A give as the ledger's SQL takes it (the record `kudos_record` reads; field names = its columns). The one
+ * place a give is turned into that record: recording a kudos and applying a reaction both use it.
+ */
+export function giveRecord(a: RecordKudosArgs) {
   return {
-    idx,
     workspace: a.workspaceId,
     giver: a.giverId,
     source: a.source,
