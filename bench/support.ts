@@ -161,7 +161,8 @@ async function seedHistory(db: Kysely<Database>, workspaceId: number): Promise<n
   return count;
 }
 
-function startFakeSlack(): Promise<{ url: string; stop: () => Promise<number> }> {
+/** The fake Slack Web API on a thread of its own (its CPU is not the app's). */
+export function startFakeSlack(): Promise<{ url: string; stop: () => Promise<number> }> {
   // Registers tsx in the worker first, so it can run TypeScript like the rest of the benchmark.
   const file = JSON.stringify(path.join(__dirname, 'fake-slack-worker.ts'));
   const worker = new Worker(`require('tsx/cjs/api').register(); require(${file});`, { eval: true });

@@ -1,0 +1,165 @@
+/**
+ * `npm run bench:mechanisms`: the performance mechanisms one at a time, each against its plain form, outside
+ * the app (figures for docs/performance.md):
+ *
+ * 1. Coalescing writes into round trips (`batched`, src/db/batch.ts): BENCH_WRITES (2,000; 1,000 with
+ *    BENCH_QUICK=1) inserts of an inbox-like row (`insert … on conflict do nothing returning`) from 20
+ *    concurrent callers, one statement and one commit each vs through `batched` (one `unnest` insert per round
+ *    trip).
+ * 2. Commits that do not wait for the disk (`synchronous_commit` off inside a function, as the inbox marks
+ *    do): the same number of single-row updates, with and without it, alone and batched.
+ * 3. The Slack Web API client: chat.postMessage to the fake Slack (on its own thread) from 20 concurrent
+ *    callers through the app's undici client (src/slack/api.ts) vs Bolt's WebClient: calls/s and this
+ *    thread's busy time per call.
+ *
+ * Postgres (the server's own synchronous_commit): BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the
+ * local server's `test` database; everything lives in a schema of its own, dropped at the end.
+ */
+import { randomBytes } from 'node:crypto';
+import { WebClient } from '@slack/web-api';
+import pg from 'pg';
+import { batched } from '../src/db/batch';
+import { createLogger } from '../src/logger';
+import { SlackApi } from '../src/slack/api';
+import { DATABASE_URL, percentile, QUICK, runMain, startFakeSlack } from './support';
+
+const WRITES = Number(process.env.BENCH_WRITES ?? (QUICK ? 1000 : 2000));
+const CALLS = Number(process.env.BENCH_CALLS ?? (QUICK ? 2000 : 5000));
+const CONCURRENCY = 20;
+
+interface Outcome {
+  name: string;
+  perSecond: number;
+  p99: number;
+  commitsPerOp?: number;
+  busyMsPerOp?: number;
+}
+
+/** `count` operations from CONCURRENCY callers, each waiting for its last before the next. */
+async function drive(count: number, op: (i: number) => Promise<unknown>): Promise<{ perSecond: number; p99: number }> {
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (next < count) {
+        const i = next++;
+        const t = performance.now();
+        await op(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  return { perSecond: count / ((performance.now() - started) / 1000), p99: percentile(latencies, 99) };
+}
+
+async function main() {
+  const schema = `bench_mech_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  const pool = new pg.Pool({ connectionString: DATABASE_URL, max: CONCURRENCY, options: `-c search_path=${schema}` });
+  // Each statement below is its own transaction: statements sent = commits (counted here, not read from
+  // pg_stat_database, whose counters Postgres updates only every few seconds).
+  let statements = 0;
+  const query: typeof pool.query = ((...a: Parameters<typeof pool.query>) => {
+    statements++;
+    return (pool.query as (...x: unknown[]) => unknown)(...a);
+  }) as typeof pool.query;
+  const synchronousCommit = String((await admin.query('show synchronous_commit')).rows[0].synchronous_commit);
+  const results: Outcome[][] = [];
+  try {
+    await pool.query(`
+      create table inbox_like (id bigserial primary key, delivery_id text not null unique, body jsonb not null, received_at timestamptz not null, processed_at timestamptz);
+      create function mark(p_ids bigint[], p_async boolean) returns void language plpgsql as $$
+      begin
+        if p_async then perform set_config('synchronous_commit', 'off', true); end if;
+        update inbox_like set processed_at = now() where id = any(p_ids);
+      end $$;`);
+    // Warm the pool's connections and the plans.
+    await Promise.all(Array.from({ length: CONCURRENCY }, () => pool.query('select 1')));
+    const body = JSON.stringify({ type: 'event_callback', event: { type: 'reaction_added', reaction: 'clap', item: { channel: 'C0GENERAL', ts: '1690000000.000100' } } });
+
+    const measured = async (name: string, count: number, op: (i: number) => Promise<unknown>): Promise<Outcome> => {
+      const before = statements;
+      const r = await drive(count, op);
+      return { name, ...r, commitsPerOp: (statements - before) / count };
+    };
+
+    // 1. Inserts: alone vs coalesced.
+    const insertAlone = (i: number) =>
+      query('insert into inbox_like (delivery_id, body, received_at) values ($1, $2, now()) on conflict (delivery_id) do nothing returning id', [`alone${i}`, body]);
+    const insertBatched = batched<string, number | undefined>(async (keys) => {
+      const { rows } = await query<{ id: number; delivery_id: string }>(
+        `insert into inbox_like (delivery_id, body, received_at)
+         select k, $2::jsonb, now() from unnest($1::text[]) as k
+         on conflict (delivery_id) do nothing returning id, delivery_id`,
+        [keys, body],
+      );
+      const ids = new Map(rows.map((r) => [r.delivery_id, r.id]));
+      return keys.map((k) => ids.get(k));
+    });
+    results.push([
+      await measured('insert, one statement each', WRITES, insertAlone),
+      await measured('insert, batched', WRITES, (i) => insertBatched(`batched${i}`)),
+    ]);
+
+    // 2. Marks: synchronous_commit on vs off, alone and batched (the inbox marks: batched, off).
+    const { rows } = await pool.query<{ id: string }>('select id from inbox_like order by id');
+    const ids = rows.map((r) => r.id);
+    const markAlone = (async: boolean) => (i: number) => query('select mark($1::bigint[], $2)', [[ids[i % ids.length]], async]);
+    const markBatched = (async: boolean) => {
+      const f = batched<string, void>(async (batch) => {
+        await query('select mark($1::bigint[], $2)', [batch, async]);
+        return batch.map(() => undefined);
+      });
+      return (i: number) => f(ids[i % ids.length]);
+    };
+    results.push([
+      await measured(`mark, alone, synchronous_commit ${synchronousCommit}`, WRITES, markAlone(false)),
+      await measured('mark, alone, synchronous_commit off', WRITES, markAlone(true)),
+      await measured(`mark, batched, synchronous_commit ${synchronousCommit}`, WRITES, markBatched(false)),
+      await measured('mark, batched, synchronous_commit off', WRITES, markBatched(true)),
+    ]);
+  } finally {
+    await pool.end();
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
+  }
+
+  // 3. The Slack Web API client.
+  const fake = await startFakeSlack();
+  try {
+    const api = new SlackApi({ token: 'xoxb-bench', apiUrl: fake.url, logger: createLogger('silent') });
+    const web = new WebClient('xoxb-bench', { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
+    const args = (i: number) => ({ channel: 'C0GENERAL', text: `kudos number ${i}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*kudos* number ${i}` } }] });
+    const client = async (name: string, call: (i: number) => Promise<unknown>): Promise<Outcome> => {
+      await drive(200, call); // warm-up
+      const elu = performance.eventLoopUtilization();
+      const r = await drive(CALLS, call);
+      return { name, ...r, busyMsPerOp: performance.eventLoopUtilization(elu).active / CALLS };
+    };
+    results.push([
+      await client('chat.postMessage, WebClient', (i) => web.chat.postMessage(args(i))),
+      await client('chat.postMessage, undici client', (i) => api.postMessage(args(i))),
+    ]);
+    await api.close();
+  } finally {
+    await fake.stop();
+  }
+
+  console.log('');
+  console.log(`${CONCURRENCY} concurrent callers; ${WRITES} writes per database row, ${CALLS} calls per Slack row; server synchronous_commit = ${synchronousCommit}`);
+  console.log('');
+  console.log(`${'variant'.padEnd(40)} ${'ops/s'.padStart(8)} ${'p99'.padStart(10)} ${'vs first'.padStart(9)}  per op`);
+  for (const group of results) {
+    const first = group[0];
+    for (const r of group) {
+      const per = r.commitsPerOp !== undefined ? `${r.commitsPerOp.toFixed(2)} commits` : `${r.busyMsPerOp!.toFixed(3)} ms of this thread`;
+      console.log(`${r.name.padEnd(40)} ${r.perSecond.toFixed(0).padStart(8)} ${`${r.p99.toFixed(1)} ms`.padStart(10)} ${`${(r.perSecond / first.perSecond).toFixed(2)}x`.padStart(9)}  ${per}`);
+    }
+    console.log('');
+  }
+}
+
+runMain(main);
