@@ -1,46 +1,98 @@
 import type { Kysely } from 'kysely';
-import type { Database, PersonRow, ValueRow, WorkspaceRow } from '../db/schema';
+import type { Database, PersonRow, Platform, WorkspaceRow } from '../db/schema';
+import { insertAudit } from '../db/queries/audit';
 import { findPeople, upsertPerson } from '../db/queries/people';
-import { insertValue, listValues, updateValueIfUnchanged } from '../db/queries/values';
 import type { Clock } from './clock';
 import { PROFILE_TTL_MS } from './people';
-import type { Settings, SettingsSnapshot } from './settings';
-import { loadSettingsSnapshot, saveSetting } from './settings-store';
-import type { Directory } from './types';
-import { slugify } from './values';
+import type { SettingKey, Settings, SettingsSnapshot } from './settings';
+import { loadSettingsSnapshot, saveSetting, type SaveSettingResult } from './settings-store';
+import type { Directory, Profile } from './types';
 
 /**
- * Who may change Kudos, and the admin operations that are not a single setting (values).
- *
- * An admin is, at the moment of the action: a platform owner or admin (Slack's users.info is_admin /
- * is_owner, read again when older than ADMIN_PROFILE_TTL_MS), someone in the `admins` setting, or someone
- * named by the operator in KUDOS_ADMINS. Nothing the client sends (a view's private_metadata, a button's
- * value) counts: the acting user's id comes from the signed payload and is checked here every time.
+ * Who may change Kudos, on every platform and every admin surface (the Slack App Home, its buttons and forms,
+ * "Post digest now", the Teams settings card). An admin is, at the moment of the action:
+ * - someone in the `admins` setting (by platform id, or on Teams by Entra object id),
+ * - someone the operator named in KUDOS_ADMINS (only ids that can name a person on this platform count), or
+ * - a platform owner or admin (Slack's users.info is_admin / is_owner; Teams tells a bot of none), by a flag
+ *   read within ADMIN_PROFILE_TTL_MS: an older one is read again, and one that cannot be read again does not
+ *   count. So someone demoted or promoted on the platform is seen as such within 15 minutes everywhere.
+ * Nothing the client sends (a view's private_metadata, a button's value, a card's data) counts: the acting
+ * person's id comes from the signed payload and is checked here every time.
  */
 
 /** How old a platform admin flag may be when it alone makes someone an admin. */
 export const ADMIN_PROFILE_TTL_MS = 15 * 60_000;
-/** The give-kudos form lists at most 100 values (Slack's option limit), so no more may be active. */
-export const MAX_ACTIVE_VALUES = 100;
-export const MAX_VALUE_LABEL = 60;
 
 export type AdminVia = 'platform' | 'settings' | 'operator';
 
-type AdminFields = Pick<PersonRow, 'external_id' | 'is_platform_admin' | 'is_bot' | 'is_deleted'>;
+const SLACK_ID = /^[UW][A-Z0-9]{2,}$/;
+const ENTRA_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** Whether a known person is an admin, from what is already loaded (no platform call). */
-export function adminVia(person: AdminFields, settings: Pick<Settings, 'admins'>, seeds: readonly string[]): AdminVia | null {
+/** KUDOS_ADMINS entries that can name a person on this platform (Slack U…/W…; Teams 29:… or an Entra object id). */
+export function operatorAdmins(platform: Platform, seeds: readonly string[]): string[] {
+  return seeds.filter((id) => (platform === 'slack' ? SLACK_ID.test(id) : id.startsWith('29:') || ENTRA_ID.test(id)));
+}
+
+export const slackSeedAdmins = (seeds: readonly string[]): string[] => operatorAdmins('slack', seeds);
+export const teamsSeedAdmins = (seeds: readonly string[]): string[] => operatorAdmins('teams', seeds);
+
+type AdminFields = Pick<PersonRow, 'external_id' | 'is_platform_admin' | 'is_bot' | 'is_deleted'> & { platform_data?: PersonRow['platform_data'] | null };
+
+/** The ids a person may be listed by: their platform id, and on Teams the Entra object id an operator may write. */
+export function personIds(person: Pick<AdminFields, 'external_id' | 'platform_data'>): string[] {
+  const aad = person.platform_data?.aadObjectId;
+  return typeof aad === 'string' && aad ? [person.external_id, aad] : [person.external_id];
+}
+
+/** Whether any of these ids is in the admin list (settings) or named by the operator. */
+export function listedVia(ids: readonly string[], settings: Pick<Settings, 'admins'>, seeds: readonly string[]): 'settings' | 'operator' | null {
+  if (ids.some((id) => settings.admins.includes(id))) return 'settings';
+  if (ids.some((id) => seeds.includes(id))) return 'operator';
+  return null;
+}
+
+/**
+ * Whether a known person is an admin, from what is already loaded (no platform call). `platformFlag` says
+ * whether their platform admin flag may be trusted (read recently enough); by default it is.
+ */
+export function adminVia(person: AdminFields, settings: Pick<Settings, 'admins'>, seeds: readonly string[], platformFlag = true): AdminVia | null {
   if (person.is_bot || person.is_deleted) return null;
-  if (settings.admins.includes(person.external_id)) return 'settings';
-  if (seeds.includes(person.external_id)) return 'operator';
-  return person.is_platform_admin ? 'platform' : null;
+  const listed = listedVia(personIds(person), settings, seeds);
+  if (listed) return listed;
+  return platformFlag && person.is_platform_admin ? 'platform' : null;
+}
+
+/** How long ago a stored profile was read from the platform (Infinity for a placeholder or nobody). */
+export function profileAge(person: Pick<PersonRow, 'profile_fetched_at'> | null, now: Date): number {
+  return person?.profile_fetched_at ? now.getTime() - new Date(person.profile_fetched_at).getTime() : Infinity;
+}
+
+/**
+ * Whether the platform must be asked about this person before deciding. A person the lists name needs only a
+ * known profile (a day old at most); anyone else could be an admin only by the platform's flag, so theirs must
+ * be recent: older than 15 minutes, it is read again, and a promotion or demotion shows.
+ */
+export function needsLookup(
+  person: Pick<AdminFields, 'external_id' | 'platform_data'> & Pick<PersonRow, 'profile_fetched_at'> | null,
+  externalId: string,
+  settings: Pick<Settings, 'admins'>,
+  seeds: readonly string[],
+  now: Date,
+): boolean {
+  const listed = listedVia(person ? personIds(person) : [externalId], settings, seeds) !== null;
+  return profileAge(person, now) > (listed ? PROFILE_TTL_MS : ADMIN_PROFILE_TTL_MS);
 }
 
 export interface AdminCheck {
   admin: boolean;
   via: AdminVia | null;
+  /** Whether the platform itself says this person is an owner or admin (a flag read within 15 minutes). */
+  platformAdmin: boolean;
   /** The acting person (their id is the audit log's actor); null when the platform does not know them. */
   person: PersonRow | null;
+  workspaceId: number;
+  /** This platform's KUDOS_ADMINS. */
+  operators: string[];
   snapshot: SettingsSnapshot;
 }
 
@@ -51,32 +103,80 @@ export interface AdminDeps {
 }
 
 /**
- * Checks the acting user on the server. A person listed in the settings or by the operator needs only a
- * known profile; one who is an admin only by the platform's flag needs a recent one, so that someone demoted
- * in Slack loses access within minutes. When the platform cannot be asked, a flag read within a day stands.
+ * Checks a person on the server, asking the platform when the stored profile is too old to decide (see
+ * needsLookup). When the platform cannot be asked, the lists still count and a platform flag too old to trust
+ * does not; someone never seen gets a placeholder (looked up again next time), so their own Home still shows.
  */
 export async function checkAdmin(deps: AdminDeps, workspace: WorkspaceRow, externalId: string, seeds: readonly string[]): Promise<AdminCheck> {
   const now = deps.clock();
+  const operators = operatorAdmins(workspace.platform, seeds);
   const [snapshot, found] = await Promise.all([loadSettingsSnapshot(deps.db, workspace.id), findPeople(deps.db, workspace.id, [externalId])]);
   let person: PersonRow | null = found[0] ?? null;
-  const listed = snapshot.settings.admins.includes(externalId) || seeds.includes(externalId);
-  const age = person?.profile_fetched_at ? now.getTime() - new Date(person.profile_fetched_at).getTime() : Infinity;
-  if (age > (listed ? PROFILE_TTL_MS : ADMIN_PROFILE_TTL_MS)) {
+  if (needsLookup(person, externalId, snapshot.settings, operators, now)) {
+    let profile: Profile | null | undefined;
     try {
-      const profile = await deps.directory.lookup(workspace.external_id, externalId);
-      person = profile ? await upsertPerson(deps.db, workspace.id, profile, now) : null;
+      profile = await deps.directory.lookup(workspace.external_id, externalId);
     } catch {
-      // The platform is unreachable: a flag read within a day stands, an older one does not.
-      if (person && age > PROFILE_TTL_MS) person = { ...person, is_platform_admin: false };
+      profile = undefined;
     }
+    if (profile !== undefined) person = profile ? await upsertPerson(deps.db, workspace.id, profile, now) : null;
+    else person ??= await upsertPerson(deps.db, workspace.id, placeholder(externalId), null);
   }
-  const via = person ? adminVia(person, snapshot.settings, seeds) : null;
-  return { admin: via !== null, via, person, snapshot };
+  const platformAdmin = !!person && person.is_platform_admin && !person.is_bot && !person.is_deleted && profileAge(person, now) <= ADMIN_PROFILE_TTL_MS;
+  const via = person ? adminVia(person, snapshot.settings, operators, platformAdmin) : null;
+  return { admin: via !== null, via, platformAdmin, person, workspaceId: workspace.id, operators, snapshot };
 }
 
-/** KUDOS_ADMINS entries that can name a Slack person (U… or, on Enterprise Grid, W…). */
-export function slackSeedAdmins(seeds: readonly string[]): string[] {
-  return seeds.filter((id) => /^[UW][A-Z0-9]{2,}$/.test(id));
+function placeholder(id: string): Profile {
+  return { externalId: id, displayName: '', timeZone: null, isBot: false, isDeleted: false, isPlatformAdmin: false };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Changing the admin list
+
+/**
+ * The one rule for the admin list, on every platform: it may be left empty only while someone can still change
+ * the settings another way, that is the operator named admins for this platform, or the person emptying it is a
+ * platform admin (so the platform has one). Otherwise nobody could ever change Kudos again from inside the app.
+ */
+export function adminListProblem(next: readonly string[], check: Pick<AdminCheck, 'platformAdmin' | 'operators'>): string | null {
+  if (next.length || check.operators.length || check.platformAdmin) return null;
+  return 'Keep at least one admin: with nobody in the list, nobody could change the settings afterwards.';
+}
+
+export type AdminSaveResult<K extends SettingKey> = SaveSettingResult<K> | { status: 'not_admin' };
+
+/**
+ * Saves one setting for a checked admin: refused for anyone else, the admin list kept to the rule above, then
+ * saved if nobody saved it since `expectedVersion`, with the change and its actor in the audit log.
+ */
+export async function saveSettingAsAdmin<K extends SettingKey>(
+  db: Kysely<Database>,
+  check: AdminCheck,
+  args: { key: K; value: unknown; expectedVersion: number },
+): Promise<AdminSaveResult<K>> {
+  if (!check.admin) return { status: 'not_admin' };
+  if (args.key === 'admins' && Array.isArray(args.value)) {
+    const problem = adminListProblem(args.value as string[], check);
+    if (problem) return { status: 'invalid', errors: { admins: problem } };
+  }
+  return saveSetting(db, { workspaceId: check.workspaceId, key: args.key, value: args.value, expectedVersion: args.expectedVersion, actorId: check.person?.id ?? null });
+}
+
+/** Adds someone to the admin list (a no-op when they are in it), against the list the check read. */
+export async function addAdmin(db: Kysely<Database>, check: AdminCheck, externalId: string): Promise<AdminSaveResult<'admins'>> {
+  const { settings, versions } = check.snapshot;
+  if (!check.admin) return { status: 'not_admin' };
+  if (settings.admins.includes(externalId)) return { status: 'saved', value: settings.admins, version: versions.admins };
+  return saveSettingAsAdmin(db, check, { key: 'admins', value: [...settings.admins, externalId], expectedVersion: versions.admins });
+}
+
+/** Takes someone off the admin list, under the keep-one-admin rule, against the list the check read. */
+export async function removeAdmin(db: Kysely<Database>, check: AdminCheck, externalId: string): Promise<AdminSaveResult<'admins'>> {
+  const { settings, versions } = check.snapshot;
+  if (!check.admin) return { status: 'not_admin' };
+  if (!settings.admins.includes(externalId)) return { status: 'saved', value: settings.admins, version: versions.admins };
+  return saveSettingAsAdmin(db, check, { key: 'admins', value: settings.admins.filter((id) => id !== externalId), expectedVersion: versions.admins });
 }
 
 /**
@@ -97,112 +197,30 @@ export async function seedAdmins(db: Kysely<Database>, workspaceId: number, seed
   return saved.status === 'saved';
 }
 
-// ---------------------------------------------------------------------------------------------------
-// Values: rows rather than a setting (kudos refer to them), edited with the same care as settings.
-
-export type ValueField = 'label' | 'emoji' | 'slug' | 'active';
-export type ValueErrors = Partial<Record<ValueField, string>>;
-
-const EMOJI_NAME = /^[a-z0-9_+\-']{1,100}$/;
-const TAG = /^\p{L}[\p{L}\p{N}_-]{0,63}$/u;
-
-/** `:Tada:` → `tada`: the short name as Slack stores it. */
-export function normalizeEmoji(input: string): string {
-  return input.trim().replace(/^:+|:+$/g, '').toLowerCase();
-}
-
-function checkLabel(raw: unknown, errors: ValueErrors): string {
-  const label = typeof raw === 'string' ? raw.trim().replace(/\s+/g, ' ') : '';
-  if (!label) errors.label = 'Give the value a name, like "Customer love".';
-  else if (label.length > MAX_VALUE_LABEL) errors.label = `Keep the name to ${MAX_VALUE_LABEL} characters or fewer; this one has ${label.length}.`;
-  return label;
-}
-
-function checkEmoji(raw: unknown, errors: ValueErrors): string {
-  const emoji = typeof raw === 'string' ? normalizeEmoji(raw) : '';
-  if (!emoji) errors.emoji = 'Pick an emoji for the value, by its name: heart, rocket, star-struck…';
-  else if (!EMOJI_NAME.test(emoji)) errors.emoji = 'Use an emoji name such as `heart` or `raised_hands` (letters, digits, _ + - only, no skin tone).';
-  return emoji;
-}
-
-export type CreateValueResult = { status: 'created'; value: ValueRow } | { status: 'invalid'; errors: ValueErrors };
-
-/** Adds a value (label, emoji, and a #tag made from the label unless one is given), with an audit row. */
-export async function createValue(
-  db: Kysely<Database>,
-  args: { workspaceId: number; actorId: number | null; draft: { label: unknown; emoji: unknown; slug?: unknown } },
-): Promise<CreateValueResult> {
-  const errors: ValueErrors = {};
-  const label = checkLabel(args.draft.label, errors);
-  const emoji = checkEmoji(args.draft.emoji, errors);
-  const given = typeof args.draft.slug === 'string' ? args.draft.slug.trim().replace(/^#/, '').toLowerCase() : '';
-  const slug = given || slugify(label);
-  if (given && !TAG.test(given)) errors.slug = 'A tag starts with a letter, then letters, digits, - or _ (up to 64), like `customer-love`.';
-  else if (label && !errors.label && !TAG.test(slug)) errors.label = 'Start the name with a letter, or choose a tag below, so people can type it as a #tag.';
-
-  const values = await listValues(db, args.workspaceId, { activeOnly: false });
-  if (!errors.slug && !errors.label && values.some((v) => v.slug === slug)) {
-    const existing = values.find((v) => v.slug === slug)!;
-    errors[given ? 'slug' : 'label'] = existing.active
-      ? `There is already a value tagged #${slug} (${existing.label}).`
-      : `A deactivated value is tagged #${slug} (${existing.label}): reactivate it instead, or choose another tag.`;
-  }
-  if (values.filter((v) => v.active).length >= MAX_ACTIVE_VALUES) {
-    errors.label ??= `There are already ${MAX_ACTIVE_VALUES} active values, as many as the give-kudos form can list. Deactivate one first.`;
-  }
-  if (Object.keys(errors).length) return { status: 'invalid', errors };
-  const row = await insertValue(db, { workspaceId: args.workspaceId, actorId: args.actorId, slug, label, emoji });
-  // Someone added the same tag a moment ago.
-  if (!row) return { status: 'invalid', errors: { [given ? 'slug' : 'label']: `There is already a value tagged #${slug}.` } };
-  return { status: 'created', value: row };
-}
-
-export type EditValueResult =
-  | { status: 'saved'; value: ValueRow }
-  | { status: 'invalid'; errors: ValueErrors }
-  | { status: 'conflict'; current: ValueRow }
-  | { status: 'not_found' };
-
 /**
- * Edits a value's label, emoji or active flag, if it is still as the editor saw it (`expected`). Its #tag
- * never changes: past kudos and people's habits refer to it. A deactivated value stays on its kudos.
+ * Where the platform names no admins (Teams), the person who installs Kudos becomes its first admin while the
+ * list is empty, together with the operator's: saved through the versioned store, so it is audited (as done by
+ * the installer) and two installs at once cannot both write.
  */
-export async function editValue(
+export async function claimFirstAdmin(
   db: Kysely<Database>,
-  args: {
-    workspaceId: number;
-    actorId: number | null;
-    id: number;
-    expected: Pick<ValueRow, 'label' | 'emoji' | 'active'>;
-    draft: { label: unknown; emoji: unknown; active: boolean };
-    settings: Pick<Settings, 'valueRequired'>;
-  },
-): Promise<EditValueResult> {
-  const errors: ValueErrors = {};
-  const label = checkLabel(args.draft.label, errors);
-  const emoji = checkEmoji(args.draft.emoji, errors);
-  const values = await listValues(db, args.workspaceId, { activeOnly: false });
-  const current = values.find((v) => v.id === args.id);
-  if (!current) return { status: 'not_found' };
-  const activeOthers = values.filter((v) => v.active && v.id !== args.id).length;
-  if (!args.draft.active && current.active && activeOthers === 0 && args.settings.valueRequired) {
-    errors.active = 'A value is required on every kudos, so keep at least one value active (or turn that rule off first).';
-  }
-  if (args.draft.active && !current.active && activeOthers >= MAX_ACTIVE_VALUES) {
-    errors.active = `There are already ${MAX_ACTIVE_VALUES} active values, as many as the give-kudos form can list. Deactivate another first.`;
-  }
-  if (Object.keys(errors).length) return { status: 'invalid', errors };
-  const unchanged = (v: Pick<ValueRow, 'label' | 'emoji' | 'active'>) => v.label === label && v.emoji === emoji && v.active === args.draft.active;
-  // Saving the form as it was opened changes nothing and is not worth an audit row.
-  if (unchanged(current) && unchanged(args.expected)) return { status: 'saved', value: current };
-  const out = await updateValueIfUnchanged(db, {
-    workspaceId: args.workspaceId,
-    actorId: args.actorId,
-    id: args.id,
-    expected: args.expected,
-    changes: { label, emoji, active: args.draft.active },
-  });
-  if (out.ok) return { status: 'saved', value: out.value };
-  if (out.reason === 'not_found' || !out.current) return { status: 'not_found' };
-  return { status: 'conflict', current: out.current };
+  workspace: WorkspaceRow,
+  installer: Pick<PersonRow, 'id' | 'external_id' | 'is_bot'>,
+  seeds: readonly string[],
+): Promise<boolean> {
+  if (installer.is_bot) return false;
+  const snapshot = await loadSettingsSnapshot(db, workspace.id);
+  if (snapshot.settings.admins.length) return false;
+  const admins = [...new Set([...operatorAdmins(workspace.platform, seeds), installer.external_id])];
+  const saved = await saveSetting(db, { workspaceId: workspace.id, key: 'admins', value: admins, expectedVersion: snapshot.versions.admins, actorId: installer.id });
+  return saved.status === 'saved';
+}
+
+/** Records an admin action that is not a setting (e.g. "Post digest now") in the audit log, as done by the checked admin. */
+export async function recordAdminAction(
+  db: Kysely<Database>,
+  check: AdminCheck,
+  entry: { action: string; target: string; before: unknown; after: unknown },
+): Promise<void> {
+  await insertAudit(db, { workspaceId: check.workspaceId, actorId: check.person?.id ?? null, ...entry });
 }

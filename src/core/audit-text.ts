@@ -1,4 +1,4 @@
-import type { SettingKey } from './settings';
+import { settingLabel } from './setting-labels';
 
 /**
  * One audit log entry as a sentence: what changed, before → after. Platform-neutral: the caller supplies how
@@ -13,24 +13,8 @@ export interface AuditFormat {
   literal(text: string): string;
 }
 
-/** Names of the settings as admins see them (a key missing here is shown as is). */
-export const SETTING_LABELS: Readonly<Partial<Record<SettingKey | (string & {}), string>>> = Object.freeze({
-  allowancePerDay: 'Daily allowance',
-  minMessageLength: 'Minimum message length',
-  valueRequired: 'Value required',
-  kudosChannel: 'Kudos channel',
-  reactionEmoji: 'Reaction emoji',
-  digest: 'Weekly digest',
-  observances: 'Observances',
-  admins: 'Admins',
-});
-
 const MAX_CHANGES = 3;
 const MAX_TEXT = 80;
-
-export function settingLabel(key: string): string {
-  return SETTING_LABELS[key] ?? key;
-}
 
 export function describeAudit(entry: { action: string; target: string; before: unknown; after: unknown }, f: AuditFormat): string {
   switch (entry.action) {

@@ -1,15 +1,16 @@
-import { adminVia, checkAdmin, slackSeedAdmins, type AdminCheck, type AdminVia } from '../core/admin';
+import { checkAdmin, slackSeedAdmins, type AdminCheck, type AdminVia } from '../core/admin';
+import { loadAdminOverview } from '../core/admin-home';
 import { loadHomeData, type CampaignsPort } from '../core/home';
-import { resolvePerson } from '../core/people';
+import { homesOpened } from '../core/preferences';
 import type { Settings } from '../core/settings';
-import { loadSettingsSnapshot } from '../core/settings-store';
-import { listAudit } from '../db/queries/audit';
-import { listValues } from '../db/queries/values';
 import type { JobRunRow, WorkspaceRow } from '../db/schema';
 import { DIGEST_KIND, digestZone, latestDigestPeriod, nextDigestPeriod } from '../jobs/digest-job';
 import { findRun, listRecentRuns } from '../jobs/runs';
 import { SlackCallError } from './api';
-import { homeView, HOME_LIMITS, type AdminHome, type HomeNotice, type RunSummary } from './blocks/home';
+import { homeView, type HomeNotice } from './blocks/home';
+import type { AdminHome } from './blocks/home-admin';
+import { HOME_LIMITS } from './blocks/home-kit';
+import type { RunSummary } from './blocks/home-runs';
 import type { SlackContext } from './context';
 import type { HomeView } from './types';
 
@@ -24,7 +25,6 @@ export interface SlackHomeOptions {
 }
 
 export const DEFAULT_REFRESH_DELAY_MS = 10_000;
-const AUDIT_SHOWN = 20;
 
 /**
  * The App Home for the Slack adapter: builds and publishes a person's Home (their own kudos; for admins the
@@ -61,14 +61,17 @@ export class SlackHome {
     return null;
   }
 
-  /** A person's Home; null for someone Slack does not know (or a bot). */
+  /**
+   * A person's Home; null for someone Slack does not know (or a bot). Whether it has the admin part is decided
+   * by the same check as every admin action (core/admin.ts), so a platform admin flag older than 15 minutes is
+   * read again first: someone demoted in Slack stops seeing the settings, someone promoted starts, within 15 minutes.
+   */
   async view(userId: string, notice?: HomeNotice | null): Promise<HomeView | null> {
     if (this.opts.render) return this.opts.render(userId);
     const ctx = this.ctx;
     const ws = ctx.workspace();
-    const [person, snapshot] = await Promise.all([resolvePerson(ctx.db, ctx.directory, ws, userId, ctx.clock()), loadSettingsSnapshot(ctx.db, ws.id)]);
+    const { person, via, snapshot } = await this.checkAdmin(userId);
     if (!person || person.is_bot) return null;
-    const via = adminVia(person, snapshot.settings, this.seeds);
     const [home, admin] = await Promise.all([
       loadHomeData({ db: ctx.db, clock: ctx.clock, campaigns: this.opts.campaigns }, ws, person, snapshot.settings),
       via ? this.adminHome(ws, snapshot.settings, via) : Promise.resolve(null),
@@ -125,15 +128,9 @@ export class SlackHome {
     // Taken at once, so a flush that starts while this one waits (a rate limit) never publishes them again.
     for (const id of due) this.pending.delete(id);
     if (!due.length) return 0;
-    const opened = await this.ctx.db
-      .selectFrom('person')
-      .select('external_id')
-      .where('workspace_id', '=', this.ctx.workspace().id)
-      .where('external_id', 'in', due)
-      .where('home_opened_at', 'is not', null)
-      .execute();
+    const opened = await homesOpened(this.ctx.db, this.ctx.workspace(), due);
     let published = 0;
-    for (const { external_id: id } of opened) {
+    for (const id of opened) {
       if (await this.publish(id).catch(() => false)) published++;
     }
     return published;
@@ -149,17 +146,16 @@ export class SlackHome {
     const now = this.ctx.clock();
     const zone = digestZone(ws, settings);
     const latest = latestDigestPeriod(settings.digest, zone, now);
-    const [values, runs, audit, latestRun] = await Promise.all([
-      listValues(db, ws.id, { activeOnly: false }),
+    const [overview, runs, latestRun] = await Promise.all([
+      loadAdminOverview(db, ws.id),
       listRecentRuns(db, ws.id, HOME_LIMITS.runs),
-      listAudit(db, ws.id, AUDIT_SHOWN),
       findRun(db, ws.id, DIGEST_KIND, latest.key),
     ]);
     return {
+      ...overview,
       via,
       settings,
       workspaceTimeZone: ws.time_zone,
-      values: { active: values.filter((v) => v.active), inactive: values.filter((v) => !v.active).length },
       operatorAdmins: this.seeds,
       digest: {
         zone,
@@ -167,7 +163,6 @@ export class SlackHome {
         latest: { key: latest.key, dueAt: latest.end, target: settings.digest.channel ?? settings.kudosChannel, run: latestRun ? runSummary(latestRun) : null },
       },
       runs: runs.map(runSummary),
-      audit,
     };
   }
 }

@@ -1,4 +1,6 @@
-import { checkAdmin, createValue, editValue, seedAdmins, slackSeedAdmins, ADMIN_PROFILE_TTL_MS } from '../../src/core/admin';
+import { addAdmin, checkAdmin, claimFirstAdmin, removeAdmin, saveSettingAsAdmin, seedAdmins, slackSeedAdmins, ADMIN_PROFILE_TTL_MS } from '../../src/core/admin';
+import { createValue, editValue } from '../../src/core/admin-values';
+import { upsertPerson } from '../../src/db/queries/people';
 import { giveKudos, type CoreDeps } from '../../src/core/give';
 import { loadHomeData, type CampaignsPort } from '../../src/core/home';
 import { resolvePerson } from '../../src/core/people';
@@ -131,13 +133,82 @@ describe.each(testDatabases())('App Home data and admin operations on %s', (kind
       expect((await checkAdmin(deps, ws, 'UBOB', [])).admin).toBe(false);
     });
 
-    it('when Slack cannot be asked, keeps a flag read within a day and drops an older one', async () => {
+    it('when Slack cannot be asked, a flag older than 15 minutes does not count, and the lists still do', async () => {
       await checkAdmin(deps, ws, 'UADMIN', []);
       dir.failing = true;
-      now = new Date(now.getTime() + 60 * 60_000);
+      now = new Date(now.getTime() + ADMIN_PROFILE_TTL_MS - 1000);
       expect((await checkAdmin(deps, ws, 'UADMIN', [])).admin).toBe(true);
-      now = new Date(now.getTime() + 24 * 60 * 60_000);
-      expect((await checkAdmin(deps, ws, 'UADMIN', [])).admin).toBe(false);
+      now = new Date(now.getTime() + 2000);
+      expect(await checkAdmin(deps, ws, 'UADMIN', [])).toMatchObject({ admin: false, platformAdmin: false });
+      expect(await checkAdmin(deps, ws, 'UADMIN', ['UADMIN'])).toMatchObject({ admin: true, via: 'operator' });
+    });
+
+    it('gives someone never seen a placeholder when Slack cannot be asked, so their Home still shows', async () => {
+      dir.failing = true;
+      const check = await checkAdmin(deps, ws, 'UNEW', []);
+      expect(check).toMatchObject({ admin: false, person: { external_id: 'UNEW', profile_fetched_at: null } });
+    });
+
+    it('counts an Entra object id in the admin list for the Teams person who has it', async () => {
+      const teams = await upsertWorkspace(t.db, { platform: 'teams', externalId: 'tenant-1' }, DEFAULT_VALUES);
+      const aad = '8a6f0c1e-6a4b-4a8e-9a4e-1a2b3c4d5e6f';
+      dir.people.set('29:gina', { externalId: '29:gina', displayName: 'Gina', timeZone: null, isBot: false, isDeleted: false, isPlatformAdmin: false, platformData: { aadObjectId: aad } });
+      expect((await checkAdmin(deps, teams, '29:gina', [])).admin).toBe(false);
+      expect(await checkAdmin(deps, teams, '29:gina', [aad, 'UOPS'])).toMatchObject({ admin: true, via: 'operator', operators: [aad] });
+    });
+  });
+
+  describe('changing the admin list', () => {
+    const admins = async () => (await loadSettingsSnapshot(t.db, ws.id)).settings.admins;
+
+    it('adds and removes admins, each change audited with who made it', async () => {
+      const ada = await checkAdmin(deps, ws, 'UADMIN', []);
+      expect(await addAdmin(t.db, ada, 'UBOB')).toMatchObject({ status: 'saved', value: ['UBOB'] });
+      const again = await checkAdmin(deps, ws, 'UADMIN', []);
+      expect(await addAdmin(t.db, again, 'UCAROL')).toMatchObject({ status: 'saved', value: ['UBOB', 'UCAROL'] });
+      const bob = await checkAdmin(deps, ws, 'UBOB', []);
+      expect(bob.via).toBe('settings');
+      expect(await removeAdmin(t.db, bob, 'UCAROL')).toMatchObject({ status: 'saved', value: ['UBOB'] });
+      expect(await admins()).toEqual(['UBOB']);
+      const rows = await audit();
+      expect(rows.map((r) => [r.target, r.after])).toEqual([
+        ['admins', ['UBOB']],
+        ['admins', ['UBOB', 'UCAROL']],
+        ['admins', ['UBOB']],
+      ]);
+      expect(rows.map((r) => r.actor_id)).toEqual([ada.person!.id, ada.person!.id, bob.person!.id]);
+    });
+
+    it.each([
+      { who: 'a listed admin with no operator admins', actor: 'UBOB', seeds: [] as string[], allowed: false },
+      { who: 'a listed admin while the operator named one', actor: 'UBOB', seeds: ['UOPS'], allowed: true },
+      { who: 'a Slack admin', actor: 'UADMIN', seeds: [] as string[], allowed: true },
+    ])('keeps at least one admin: emptying the list as $who is allowed: $allowed', async ({ actor, seeds, allowed }) => {
+      await seedAdmins(t.db, ws.id, ['UBOB']);
+      const check = await checkAdmin(deps, ws, actor, seeds);
+      expect(check.admin).toBe(true);
+      const out = await removeAdmin(t.db, check, 'UBOB');
+      expect(out.status).toBe(allowed ? 'saved' : 'invalid');
+      if (!allowed) expect(out).toMatchObject({ errors: { admins: expect.any(String) } });
+      expect(await admins()).toEqual(allowed ? [] : ['UBOB']);
+    });
+
+    it('refuses every change from someone who is not an admin', async () => {
+      const bob = await checkAdmin(deps, ws, 'UBOB', []);
+      expect(await addAdmin(t.db, bob, 'UBOB')).toEqual({ status: 'not_admin' });
+      expect(await saveSettingAsAdmin(t.db, bob, { key: 'allowancePerDay', value: 100, expectedVersion: 0 })).toEqual({ status: 'not_admin' });
+      expect(await audit()).toEqual([]);
+    });
+
+    it('makes the Teams installer the first admin, with the operator\'s, only while nobody is one', async () => {
+      const teams = await upsertWorkspace(t.db, { platform: 'teams', externalId: 'tenant-2' }, DEFAULT_VALUES);
+      const gina = await upsertPerson(t.db, teams.id, { externalId: '29:gina', displayName: 'Gina', timeZone: null, isBot: false, isDeleted: false, isPlatformAdmin: false }, now);
+      const hal = await upsertPerson(t.db, teams.id, { externalId: '29:hal', displayName: 'Hal', timeZone: null, isBot: false, isDeleted: false, isPlatformAdmin: false }, now);
+      expect(await claimFirstAdmin(t.db, teams, gina, ['29:ops', 'UOPS'])).toBe(true);
+      expect(await claimFirstAdmin(t.db, teams, hal, [])).toBe(false);
+      expect((await loadSettingsSnapshot(t.db, teams.id)).settings.admins).toEqual(['29:ops', '29:gina']);
+      const rows = await t.db.selectFrom('audit_log').select(['target', 'actor_id']).where('workspace_id', '=', teams.id).execute();
+      expect(rows).toEqual([{ target: 'admins', actor_id: gina.id }]);
     });
   });
 

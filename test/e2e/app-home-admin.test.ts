@@ -171,7 +171,8 @@ describe.each(testDatabases())('App Home for admins, end to end on %s', (kind) =
       await saveSetting(e.db.db, { workspaceId: ws().id, key: 'admins', value: ['UCAROL'], expectedVersion: 0, actorId: null });
       const form = await openSetting('UCAROL', 'admins');
       const res = await submit('UCAROL', form, { admins: state.users([]) });
-      expect(res.json.errors.admins).toContain('Keep at least one admin');
+      expect(res.json).toEqual({ response_action: 'errors', errors: { admins: expect.any(String) } });
+      expect(await setting('admins')).toEqual({ value: ['UCAROL'], version: 1 });
       // A Slack admin may empty it: they stay an admin through Slack.
       const again = await openSetting('UADMIN', 'admins');
       await submit('UADMIN', again, { admins: state.users([]) });
@@ -260,6 +261,66 @@ describe.each(testDatabases())('App Home for admins, end to end on %s', (kind) =
       expect(await setting('minMessageLength')).toBeUndefined();
       expect((await person('UADMIN')).is_platform_admin).toBe(false);
       e.fake.addUser({ id: 'UADMIN', name: 'ada', is_admin: true });
+    });
+  });
+
+  describe('the Home decides who is an admin with the same 15-minute re-check as every action', () => {
+    const hasAdminPart = (user: string) => (lastHome(user)?.blocks ?? []).some((b: any) => b.block_id === 'admin_header');
+    const openHome = (user: string) => e.post(homeOpened(user), json);
+    const users = { UADMIN: { id: 'UADMIN', name: 'ada', is_admin: true }, UBOB: { id: 'UBOB', name: 'bob', tz: 'Europe/London' } };
+    afterEach(() => {
+      e.fake.addUser(users.UADMIN).addUser(users.UBOB);
+    });
+
+    it('a Slack admin demoted in Slack keeps the admin part for 15 minutes, then loses it, and "Post digest now" with it', async () => {
+      await openHome('UADMIN');
+      expect(hasAdminPart('UADMIN')).toBe(true);
+      e.fake.addUser({ ...users.UADMIN, is_admin: false });
+      e.advance(14 * 60_000);
+      await openHome('UADMIN');
+      expect(hasAdminPart('UADMIN')).toBe(true);
+      expect(e.fake.callsTo('users.info').filter((c) => c.params.user === 'UADMIN')).toHaveLength(1);
+
+      e.advance(2 * 60_000);
+      await openHome('UADMIN');
+      expect(hasAdminPart('UADMIN')).toBe(false);
+      expect(actionIds(lastHome('UADMIN'))).not.toContain('admin_digest_post');
+      expect(e.fake.callsTo('users.info').filter((c) => c.params.user === 'UADMIN')).toHaveLength(2);
+      expect((await person('UADMIN')).is_platform_admin).toBe(false);
+
+      await e.post(blockAction({ userId: 'UADMIN', actionId: 'admin_digest_post', value: '2026-W01' }));
+      expect(await audit()).toEqual([]);
+      expect(e.fake.callsTo('chat.postMessage')).toHaveLength(0);
+      expect(hasAdminPart('UADMIN')).toBe(false);
+    });
+
+    it('someone promoted in Slack gets the admin part once their profile is 15 minutes old', async () => {
+      await openHome('UBOB');
+      expect(hasAdminPart('UBOB')).toBe(false);
+      e.fake.addUser({ ...users.UBOB, is_admin: true });
+      e.advance(14 * 60_000);
+      await openHome('UBOB');
+      expect(hasAdminPart('UBOB')).toBe(false);
+      e.advance(2 * 60_000);
+      await openHome('UBOB');
+      expect(hasAdminPart('UBOB')).toBe(true);
+      expect(actionIds(lastHome('UBOB'))).toEqual(expect.arrayContaining(['admin_edit:admins', 'admin_digest_post']));
+      // And their clicks are let through: the form opens.
+      await openSetting('UBOB', 'allowancePerDay');
+    });
+
+    it('someone taken off the admin list loses the admin part at once, and a Slack admin still may empty the list', async () => {
+      await saveSetting(e.db.db, { workspaceId: ws().id, key: 'admins', value: ['UCAROL'], expectedVersion: 0, actorId: null });
+      await openHome('UCAROL');
+      expect(hasAdminPart('UCAROL')).toBe(true);
+      const form = await openSetting('UADMIN', 'admins');
+      expect(await submit('UADMIN', form, { admins: state.users([]) })).toMatchObject({ status: 200, text: '' });
+      await openHome('UCAROL');
+      expect(hasAdminPart('UCAROL')).toBe(false);
+      expect((await audit()).map((a) => [a.target, a.after, a.external_id])).toEqual([
+        ['admins', ['UCAROL'], null],
+        ['admins', [], 'UADMIN'],
+      ]);
     });
   });
 

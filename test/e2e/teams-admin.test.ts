@@ -1,4 +1,6 @@
 import { Writable } from 'node:stream';
+import { SETTING_LABELS } from '../../src/core/setting-labels';
+import { saveSetting } from '../../src/core/settings-store';
 import { createLogger } from '../../src/logger';
 import { testDatabases } from '../helpers/db';
 import { cardOf, cardText } from '../helpers/fake-connector';
@@ -34,6 +36,16 @@ describe.each(testDatabases())('Teams admin settings card end to end on %s', (ki
     const card = cardOf(reply.body);
     const save = card.actions[0];
     return { card, save };
+  }
+
+  const errorIds = (card: any): string[] => card.body.map((b: any) => b.id).filter((id: unknown) => typeof id === 'string' && id.endsWith('Error'));
+  const notice = (card: any): string | undefined => card.body.find((b: any) => b.id === 'notice')?.text;
+  /** What `settings` answers this person: the card, or null when they get only a refusal. */
+  async function settingsFor(who: typeof GINA) {
+    e.connector.reset();
+    await e.send(personalMessage(url(), { from: who, parts: ['settings'] }));
+    const [reply] = e.connector.sent();
+    return cardOf(reply.body) ?? null;
   }
 
   const setting = async (key: string) => {
@@ -106,11 +118,14 @@ describe.each(testDatabases())('Teams admin settings card end to end on %s', (ki
   it('bad values come back in the card and nothing is saved', async () => {
     await installed();
     const { save } = await settingsCard();
-    const res = await e.send(adaptiveCardAction(url(), 'saveSettings', { ...save.data, allowancePerDay: 'lots', digestTimeZone: 'Mars/Olympus' }, { from: GINA }));
-    expect(cardText(res.json.value)).toContain('Daily allowance: Enter a whole number.');
+    const res = await e.send(adaptiveCardAction(url(), 'saveSettings', { ...save.data, allowancePerDay: 'lots', digestTimeZone: 'Mars/Olympus', minMessageLength: '20' }, { from: GINA }));
+    expect(errorIds(res.json.value)).toEqual(['allowancePerDayError', 'digestTimeZoneError']);
+    expect(cardText(res.json.value)).toContain(`${SETTING_LABELS.allowancePerDay}:`);
+    // Nothing is saved while any input is wrong, not even the good ones.
     expect(await setting('allowancePerDay')).toBeUndefined();
+    expect(await setting('minMessageLength')).toBeUndefined();
     const tz = await e.send(adaptiveCardAction(url(), 'saveSettings', { ...save.data, digestTimeZone: 'Mars/Olympus' }, { from: GINA }));
-    expect(cardText(tz.json.value)).toContain('Digest time zone: not a known IANA time zone');
+    expect(errorIds(tz.json.value)).toEqual(['digestTimeZoneError']);
     expect(await setting('digest')).toBeUndefined();
   });
 
@@ -127,8 +142,45 @@ describe.each(testDatabases())('Teams admin settings card end to end on %s', (ki
     await installed();
     const { save } = await settingsCard();
     const res = await e.send(adaptiveCardAction(url(), 'saveSettings', { ...save.data, admins: '' }, { from: GINA }));
-    expect(cardText(res.json.value)).toContain('Keep at least one admin');
+    expect(errorIds(res.json.value)).toEqual(['adminsError']);
     expect((await setting('admins'))?.value).toEqual([GINA.id]);
+    expect(await e.db.db.selectFrom('audit_log').select('id').where('target', '=', 'admins').execute()).toHaveLength(1);
+  });
+
+  it('someone added to the admin list gets the card at once; someone taken off loses it and their saves are refused', async () => {
+    await installed();
+    expect(await settingsFor(ALICE)).toBeNull();
+    e.connector.reset();
+    const { save } = await settingsCard();
+    await e.send(adaptiveCardAction(url(), 'saveSettings', { ...save.data, admins: `${GINA.id},${ALICE.id}` }, { from: GINA }));
+    expect((await setting('admins'))?.value).toEqual([GINA.id, ALICE.id]);
+    const aliceCard = await settingsFor(ALICE);
+    expect(aliceCard.actions[0].verb).toBe('saveSettings');
+
+    // Alice takes Gina off the list: allowed, since Alice is still in it.
+    const out = await e.send(adaptiveCardAction(url(), 'saveSettings', { ...aliceCard.actions[0].data, admins: ALICE.id }, { from: ALICE }));
+    expect(notice(out.json.value)).toBe(`✅ Saved: ${SETTING_LABELS.admins}.`);
+    expect(await settingsFor(GINA)).toBeNull();
+    const refused = await e.send(adaptiveCardAction(url(), 'saveSettings', { ...save.data, allowancePerDay: '9' }, { from: GINA }));
+    expect(refused.json.type).toBe('application/vnd.microsoft.activity.message');
+    expect(await setting('allowancePerDay')).toBeUndefined();
+    const rows = await e.db.db.selectFrom('audit_log').leftJoin('person', 'person.id', 'audit_log.actor_id').select(['target', 'after', 'external_id']).where('target', '=', 'admins').orderBy('audit_log.id').execute();
+    expect(rows.map((r) => [r.after, r.external_id])).toEqual([
+      [[GINA.id], GINA.id],
+      [[GINA.id, ALICE.id], GINA.id],
+      [[ALICE.id], ALICE.id],
+    ]);
+  });
+
+  it('counts an Entra object id in the admin list, and the last admin cannot take themselves off', async () => {
+    await installed();
+    const ws = await e.db.db.selectFrom('workspace').select('id').where('platform', '=', 'teams').executeTakeFirstOrThrow();
+    await saveSetting(e.db.db, { workspaceId: ws.id, key: 'admins', value: [ALICE.aadObjectId!], expectedVersion: 1, actorId: null });
+    const card = await settingsFor(ALICE);
+    expect(card).not.toBeNull();
+    const res = await e.send(adaptiveCardAction(url(), 'saveSettings', { ...card.actions[0].data, admins: '' }, { from: ALICE }));
+    expect(errorIds(res.json.value)).toEqual(['adminsError']);
+    expect((await setting('admins'))?.value).toEqual([ALICE.aadObjectId]);
   });
 
   it('the Action.Submit fallback (a message with the card data) saves too, and updates the card in place', async () => {
@@ -140,6 +192,6 @@ describe.each(testDatabases())('Teams admin settings card end to end on %s', (ki
     expect((await setting('minMessageLength'))?.value).toBe(25);
     const [update] = e.connector.callsOf('update');
     expect(update.activityId).toBe(cardId);
-    expect(cardText(cardOf(update.body))).toContain('Saved: Shortest message.');
+    expect(notice(cardOf(update.body))).toBe(`✅ Saved: ${SETTING_LABELS.minMessageLength}.`);
   });
 });

@@ -1,21 +1,19 @@
 import { describeAudit } from '../../src/core/audit-text';
 import type { HomeData } from '../../src/core/home';
 import { DEFAULT_SETTINGS, type Settings } from '../../src/core/settings';
-import type { AuditEntry } from '../../src/db/queries/audit';
-import { failureReason, homeView, HOME_SETTINGS, slackAuditFormat, type AdminHome } from '../../src/slack/blocks/home';
+import type { AuditEntry } from '../../src/core/admin-home';
+import { readSettingForm } from '../../src/core/settings-form';
+import { digestPreviewModal } from '../../src/slack/blocks/admin-notices';
+import { slackAuditFormat } from '../../src/slack/blocks/audit-lines';
+import { customFormModal, customListModal } from '../../src/slack/blocks/custom-observance-modals';
 import { blockTextLength } from '../../src/slack/blocks/digest';
-import {
-  customFormModal,
-  customListModal,
-  digestPreviewModal,
-  readCustomForm,
-  readSettingForm,
-  readValueForm,
-  settingErrorBlocks,
-  settingModal,
-  valueFormModal,
-  valuesListModal,
-} from '../../src/slack/blocks/settings-modals';
+import { homeView } from '../../src/slack/blocks/home';
+import { HOME_SETTINGS, type AdminHome } from '../../src/slack/blocks/home-admin';
+import { HOME_BLOCK } from '../../src/slack/blocks/home-kit';
+import { failureReason } from '../../src/slack/blocks/home-runs';
+import { settingErrorBlocks, settingModal } from '../../src/slack/blocks/setting-modal';
+import { valueFormModal, valuesListModal } from '../../src/slack/blocks/value-modals';
+import { customFormOf, settingFormOf, valueFormOf } from '../../src/slack/view-state';
 import type { KnownBlock, ModalView } from '../../src/slack/types';
 import type { ValueRow } from '../../src/db/schema';
 import { actionIds, formState, state, viewText } from '../helpers/slack-views';
@@ -148,9 +146,14 @@ describe('the App Home view', () => {
   });
 
   it('has the admin part only for admins, with an Edit button per setting', () => {
-    expect(actionIds(homeView({ home: home(), admin: null }))).toEqual(['open_give_modal', 'home_pref_dm', 'home_pref_rankings']);
-    const ids = actionIds(homeView({ home: home(), admin: admin() }));
+    const plain = homeView({ home: home(), admin: null });
+    expect(actionIds(plain)).toEqual(['open_give_modal', 'home_pref_dm', 'home_pref_rankings']);
+    expect(plain.blocks.map((b: any) => b.block_id)).not.toContain(HOME_BLOCK.adminHeader);
+    const view = homeView({ home: home(), admin: admin() });
+    const ids = actionIds(view);
     for (const key of HOME_SETTINGS) expect(ids).toContain(`admin_edit:${key}`);
+    const blockIds = view.blocks.map((b: any) => b.block_id);
+    expect(blockIds).toEqual(expect.arrayContaining([HOME_BLOCK.adminHeader, HOME_BLOCK.digest, HOME_BLOCK.auditHeader, ...HOME_SETTINGS.map((k) => `${HOME_BLOCK.settingPrefix}${k}`)]));
   });
 
   it('shows a finished challenge as done', () => {
@@ -223,19 +226,21 @@ describe('the admin forms', () => {
 
   it.each(HOME_SETTINGS)('%s: an untouched form reads back as the current value', (key) => {
     for (const s of [settings, DEFAULT_SETTINGS as Settings]) {
-      const read = readSettingForm(key, formState(settingModal(key, s, 0, ctx)) as never, s);
+      const read = readSettingForm(key, settingFormOf(key, formState(settingModal(key, s, 0, ctx)) as never), s);
       expect(read).toEqual({ ok: true, value: s[key] });
     }
   });
 
-  it('maps schema errors to the fields they concern', () => {
-    expect(settingErrorBlocks('digest', { timeZone: 'not a known IANA time zone' })).toEqual({ timeZone: 'Not a known IANA time zone.' });
-    expect(settingErrorBlocks('observances', { 'builtIn.thanksgiving.prompt': 'too long' })).toEqual({ 'prompt:thanksgiving': 'Too long.' });
-    expect(settingErrorBlocks('allowancePerDay', { allowancePerDay: 'Too big: expected number to be <=1000' })).toEqual({ limit: expect.stringContaining('out of range') });
+  it.each(HOME_SETTINGS)('%s: has an input block for every field of the core form, so errors land beside them', (key) => {
+    const view = settingModal(key, settings, 0, ctx);
+    const inputs = view.blocks.filter((b: any) => b.type === 'input').map((b: any) => b.block_id);
+    const errors = Object.fromEntries(inputs.map((id: string) => [id, `bad ${id}`]));
+    expect(settingErrorBlocks(key, errors)).toEqual(errors);
+    expect(settingErrorBlocks(key, { somewhereElse: 'bad' })).toEqual({ [inputs[0]]: 'bad' });
   });
 
   it('reads numbers strictly', () => {
-    const form = (v: string) => formState(settingModal('allowancePerDay', settings, 0, ctx), { limit: state.text(v) }) as never;
+    const form = (v: string) => settingFormOf('allowancePerDay', formState(settingModal('allowancePerDay', settings, 0, ctx), { limit: state.text(v) }) as never);
     expect(readSettingForm('allowancePerDay', form('12'), settings)).toEqual({ ok: true, value: 12 });
     expect(readSettingForm('allowancePerDay', form(''), settings)).toEqual({ ok: true, value: null });
     for (const bad of ['1.5', '-1', '1e3', '1001', 'five']) expect(readSettingForm('allowancePerDay', form(bad), settings).ok).toBe(false);
@@ -254,7 +259,7 @@ describe('the admin forms', () => {
   it('value forms: new and existing, within limits, reading back what was typed', () => {
     const add = valueFormModal(null);
     expectModalLimits(add);
-    expect(readValueForm(formState(add, { label: state.text(' Care '), emoji: state.text(':heart:'), slug: state.text('care') }) as never)).toEqual({
+    expect(valueFormOf(formState(add, { label: state.text(' Care '), emoji: state.text(':heart:'), slug: state.text('care') }) as never)).toEqual({
       label: 'Care',
       emoji: ':heart:',
       slug: 'care',
@@ -264,7 +269,7 @@ describe('the admin forms', () => {
     const edit = valueFormModal({ ...v, active: false });
     expectModalLimits(edit);
     expect(JSON.parse(edit.private_metadata!)).toEqual({ id: 1, label: v.label, emoji: 'star', active: false });
-    expect(readValueForm(formState(edit) as never).active).toBe(false);
+    expect(valueFormOf(formState(edit) as never).active).toBe(false);
   });
 
   it('custom observances: the list holds the 50 allowed, and the form reads back', () => {
@@ -272,7 +277,7 @@ describe('the admin forms', () => {
     expectModalLimits(customListModal(custom, 3));
     const form = customFormModal(custom[0], 3);
     expectModalLimits(form);
-    expect(readCustomForm(formState(form) as never)).toEqual({ name: custom[0].name.trim(), date: 'first Monday of May', days: '2', message: custom[0].message.trim(), remove: false });
+    expect(customFormOf(formState(form) as never)).toEqual({ name: custom[0].name.trim(), date: 'first Monday of May', days: '2', message: custom[0].message.trim(), remove: false });
   });
 
   it('the digest preview stays within a modal and offers no buttons', () => {

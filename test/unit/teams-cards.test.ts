@@ -5,7 +5,9 @@ import { refusalsByField as formErrors } from '../../src/core/refusals';
 import { giveFormCard, splitChoices } from '../../src/teams/cards/give-form';
 import { kudosCard } from '../../src/teams/cards/kudos-card';
 import { forTeams, helpCard } from '../../src/teams/cards/messages';
-import { CARD_KEYS, NONE, readSettingsSubmission, settingsCard } from '../../src/teams/cards/settings-card';
+import { readSettingForm } from '../../src/core/settings-form';
+import { CARD_INPUTS, CARD_KEYS, errorId, NONE, settingsCard } from '../../src/teams/cards/settings-card';
+import { cardForms } from '../../src/teams/handlers/settings';
 
 const person = (id: number, name: string) => ({ id, externalId: `29:1p${id}`, displayName: name });
 
@@ -121,22 +123,31 @@ describe('settings card', () => {
     expect(digestChannel.choices).toEqual([{ title: 'The kudos channel', value: NONE }, { title: 'Team › Wins', value: '19:c@thread.tacv2' }]);
   });
 
-  it('reads only what changed, with the version the card was drawn at', () => {
-    const sub = readSettingsSubmission(
-      { versions: { allowancePerDay: 4, digest: 2 }, allowancePerDay: '', minMessageLength: '10', valueRequired: 'false', kudosChannel: NONE, digestEnabled: 'true', digestChannel: '19:c@thread.tacv2', digestWeekday: '5', digestTime: '16:00', digestTimeZone: '', admins: '29:1admin' },
-      current,
-    );
-    expect(sub.errors).toEqual({});
-    expect(sub.changes).toEqual([
-      { key: 'allowancePerDay', value: null, expectedVersion: 4 },
-      { key: 'digest', value: { ...current.digest, channel: '19:c@thread.tacv2' }, expectedVersion: 2 },
-    ]);
+  it('turns a submission into the core forms: only the inputs sent, "none" as empty', () => {
+    const forms = cardForms({ versions: { allowancePerDay: 4 }, allowancePerDay: '', minMessageLength: 10, kudosChannel: NONE, digestEnabled: 'true', digestChannel: '19:c@thread.tacv2', admins: '29:1admin' });
+    expect(forms).toEqual({
+      allowancePerDay: { limit: '' },
+      minMessageLength: { min: '10' },
+      kudosChannel: { channel: '' },
+      digest: { enabled: 'true', channel: '19:c@thread.tacv2' },
+      admins: { admins: '29:1admin' },
+    });
+    expect(readSettingForm('digest', forms.digest!, current)).toEqual({ ok: true, value: { ...current.digest, channel: '19:c@thread.tacv2' } });
+    expect(readSettingForm('allowancePerDay', forms.allowancePerDay!, current)).toEqual({ ok: true, value: null });
   });
 
-  it('never trusts the card: bad numbers are errors, missing versions cannot match any stored one', () => {
-    const sub = readSettingsSubmission({ allowancePerDay: '-3', minMessageLength: 'ten', admins: '29:1x' }, current);
-    expect(sub.errors).toEqual({ allowancePerDay: 'Enter a whole number.', minMessageLength: 'Enter a whole number.' });
-    expect(sub.changes).toEqual([{ key: 'admins', value: ['29:1x'], expectedVersion: -1 }]);
+  it('never trusts the card: bad numbers are errors of their own inputs', () => {
+    const forms = cardForms({ allowancePerDay: '-3', minMessageLength: 'ten' });
+    expect(Object.keys((readSettingForm('allowancePerDay', forms.allowancePerDay!, current) as any).errors)).toEqual([CARD_INPUTS.allowancePerDay.field]);
+    expect(Object.keys((readSettingForm('minMessageLength', forms.minMessageLength!, current) as any).errors)).toEqual([CARD_INPUTS.minMessageLength.field]);
+  });
+
+  it('shows each error right below its input', () => {
+    const card = settingsCard({ settings: current, versions, channels: [], people: [], workspaceTimeZone: 'UTC', errors: { digestTimeZone: 'Not a zone.' } });
+    const ids = card.body.map((b: any) => b.id);
+    expect(ids[ids.indexOf('digestTimeZone') + 1]).toBe(errorId('digestTimeZone'));
+    expect(card.body.find((b: any) => b.id === errorId('digestTimeZone'))).toMatchObject({ text: 'Not a zone.', color: 'Attention' });
+    expect(ids.filter((id: unknown) => typeof id === 'string' && id.endsWith('Error'))).toEqual([errorId('digestTimeZone')]);
   });
 });
 

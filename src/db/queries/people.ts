@@ -68,3 +68,21 @@ export async function findPeopleByIds(db: Kysely<Database>, workspaceId: number,
   if (!ids.length) return [];
   return db.selectFrom('person').selectAll().where('workspace_id', '=', workspaceId).where('id', 'in', ids).execute();
 }
+
+/** Notes that a person opened the app's Home (Slack), so later kudos refresh it. */
+export async function markHomeOpened(db: Kysely<Database>, workspaceId: number, externalId: string, at: Date): Promise<void> {
+  await db.updateTable('person').set({ home_opened_at: at }).where('workspace_id', '=', workspaceId).where('external_id', '=', externalId).execute();
+}
+
+/** Which of these people have opened the app's Home at least once. */
+export async function listHomeOpened(db: Kysely<Database>, workspaceId: number, externalIds: string[]): Promise<string[]> {
+  if (externalIds.length === 0) return [];
+  const rows = await db
+    .selectFrom('person')
+    .select('external_id')
+    .where('workspace_id', '=', workspaceId)
+    .where('external_id', 'in', externalIds)
+    .where('home_opened_at', 'is not', null)
+    .execute();
+  return rows.map((r) => r.external_id);
+}

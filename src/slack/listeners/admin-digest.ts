@@ -1,16 +1,18 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
 import { buildDigest } from '../../core/digest';
 import { periodLabel } from '../../core/digest-text';
+import { recordAdminAction } from '../../core/admin';
 import type { Settings } from '../../core/settings';
-import { insertAudit } from '../../db/queries/audit';
 import type { WorkspaceRow } from '../../db/schema';
 import { digestJob, digestZone, latestDigestPeriod } from '../../jobs/digest-job';
 import type { DueRun } from '../../jobs/ports';
 import { postRunNow, type PostNowOutcome, type SchedulerDeps } from '../../jobs/scheduler';
 import { SlackCallError } from '../api';
-import { failureReason, HOME_ACTION, slackDate, type HomeNotice } from '../blocks/home';
+import { digestPreviewModal } from '../blocks/admin-notices';
 import { digestMessage } from '../blocks/digest';
-import { digestPreviewModal } from '../blocks/settings-modals';
+import type { HomeNotice } from '../blocks/home';
+import { HOME_ACTION, slackDate } from '../blocks/home-kit';
+import { failureReason } from '../blocks/home-runs';
 import type { SlackContext } from '../context';
 import type { SlackHome } from '../home';
 import { SlackJobPoster } from '../job-poster';
@@ -74,9 +76,7 @@ export function register(app: App, ctx: SlackContext, home: SlackHome, opts: Adm
       posters: [poster],
     };
     const out = await postRunNow(deps, { workspace: ws, poster, source: digestJob, due });
-    await insertAudit(ctx.db, {
-      workspaceId: ws.id,
-      actorId: check.person?.id ?? null,
+    await recordAdminAction(ctx.db, check, {
       action: 'digest.post',
       target: due.periodKey,
       before: null,

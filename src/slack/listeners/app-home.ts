@@ -1,7 +1,6 @@
 import type { App, BlockAction, ButtonAction } from '@slack/bolt';
-import { resolvePerson } from '../../core/people';
-import { setPreferences } from '../../db/queries/people';
-import { HOME_ACTION } from '../blocks/home';
+import { noteHomeOpened, setMyPreference } from '../../core/preferences';
+import { HOME_ACTION } from '../blocks/home-kit';
 import type { SlackContext } from '../context';
 import type { SlackHome } from '../home';
 
@@ -21,23 +20,16 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
     const e = event as unknown as HomeOpenedEvent;
     if (e.tab !== 'home' || !e.user) return;
     await home.publish(e.user);
-    await ctx.db
-      .updateTable('person')
-      .set({ home_opened_at: ctx.clock() })
-      .where('workspace_id', '=', ctx.workspace().id)
-      .where('external_id', '=', e.user)
-      .execute();
+    await noteHomeOpened(ctx.db, ctx.workspace(), e.user, ctx.clock());
   });
 
   const preference = (field: 'dmEnabled' | 'rankingsEnabled') =>
     async ({ ack, body, action }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction }) => {
       await ack();
-      const ws = ctx.workspace();
       // The person is who Slack says clicked (body.user), whatever the button's value claims about anyone.
-      const me = await resolvePerson(ctx.db, ctx.directory, ws, body.user.id, ctx.clock());
-      if (!me) return;
       const on = action.value === 'on';
-      await setPreferences(ctx.db, ws.id, me.id, { [field]: on });
+      const me = await setMyPreference(ctx, ctx.workspace(), body.user.id, field, on);
+      if (!me) return;
       const text =
         field === 'dmEnabled'
           ? on

@@ -1,37 +1,23 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, ExternalSelectAction, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { createValue, editValue, type AdminCheck } from '../../core/admin';
+import { saveSettingAsAdmin, type AdminCheck } from '../../core/admin';
+import { createValue, editValue, findValueById, findValuesLike, listAllValues } from '../../core/admin-values';
 import { validateCustomObservance, MAX_CUSTOM_OBSERVANCES, type CustomObservance } from '../../core/observances';
-import { saveSetting, loadSettingsSnapshot } from '../../core/settings-store';
-import { findValue, listValues, searchValues } from '../../db/queries/values';
+import { SETTING_LABELS } from '../../core/setting-labels';
+import { readSettingForm } from '../../core/settings-form';
+import { loadSettingsSnapshot } from '../../core/settings-store';
 import { SlackCallError } from '../api';
-import { HOME_ACTION, type HomeSettingKey } from '../blocks/home';
-import {
-  CALLBACK,
-  CONFLICT_TEXT,
-  MODAL_ACTION,
-  NOT_ADMIN_TEXT,
-  SETTING_TITLES,
-  customFormModal,
-  customListModal,
-  firstBlock,
-  isHomeSettingKey,
-  noticeModal,
-  readCustomForm,
-  readSettingForm,
-  readValueForm,
-  settingErrorBlocks,
-  settingModal,
-  valueFormModal,
-  valuesListModal,
-  type CustomMeta,
-  type SettingMeta,
-  type ValueMeta,
-  type ViewState,
-} from '../blocks/settings-modals';
+import { CALLBACK, CONFLICT_TEXT, MODAL_ACTION, NOT_ADMIN_TEXT } from '../blocks/admin-modal-kit';
+import { noticeModal } from '../blocks/admin-notices';
+import { customFormModal, customListModal, type CustomMeta } from '../blocks/custom-observance-modals';
+import { isHomeSettingKey } from '../blocks/home-admin';
+import { HOME_ACTION } from '../blocks/home-kit';
+import { firstBlock, settingErrorBlocks, settingModal, type SettingMeta } from '../blocks/setting-modal';
 import { emoji } from '../blocks/text';
+import { valueFormModal, valuesListModal, type ValueMeta } from '../blocks/value-modals';
 import type { SlackContext } from '../context';
 import type { SlackHome } from '../home';
 import type { ModalView } from '../types';
+import { customFormOf, settingFormOf, valueFormOf, type ViewState } from '../view-state';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 
@@ -85,18 +71,10 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
     if (!isHomeSettingKey(key)) return refuse(ack);
     const meta = parseMeta<SettingMeta>(view.private_metadata);
     if (!meta || !Number.isInteger(meta.v)) return ack({ response_action: 'errors', errors: { [firstBlock(key)]: CONFLICT_TEXT } });
-    const read = readSettingForm(key, (view.state?.values ?? {}) as ViewState, check.snapshot.settings);
-    if (!read.ok) return ack({ response_action: 'errors', errors: read.errors });
-    if (key === 'admins' && (read.value as string[]).length === 0 && check.via !== 'platform' && home.operatorAdmins().length === 0) {
-      return ack({ response_action: 'errors', errors: { admins: "Keep at least one admin: you're not a Slack admin, so nobody could change the settings afterwards." } });
-    }
-    const out = await saveSetting(ctx.db, {
-      workspaceId: ctx.workspace().id,
-      key,
-      value: read.value,
-      expectedVersion: meta.v as number,
-      actorId: check.person?.id ?? null,
-    });
+    const read = readSettingForm(key, settingFormOf(key, (view.state?.values ?? {}) as ViewState), check.snapshot.settings);
+    if (!read.ok) return ack({ response_action: 'errors', errors: settingErrorBlocks(key, read.errors) });
+    const out = await saveSettingAsAdmin(ctx.db, check, { key, value: read.value, expectedVersion: meta.v as number });
+    if (out.status === 'not_admin') return refuse(ack);
     if (out.status === 'invalid') return ack({ response_action: 'errors', errors: settingErrorBlocks(key, out.errors) });
     if (out.status === 'conflict') {
       ctx.logger.info({ key, user: body.user.id }, 'a setting was saved by someone else first; asked to reopen');
@@ -104,7 +82,7 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
     }
     await ack();
     ctx.logger.info({ key, user: body.user.id, version: out.version }, 'setting changed in the App Home');
-    saved(body.user.id, `Saved: ${SETTING_TITLES[key as HomeSettingKey].toLowerCase()}.`);
+    saved(body.user.id, `Saved: ${SETTING_LABELS[key].toLowerCase()}.`);
   });
 
   // ---- Values -------------------------------------------------------------------------------------------
@@ -112,15 +90,15 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
   app.action<BlockAction<ButtonAction>>(
     HOME_ACTION.values,
     adminButton<BlockAction<ButtonAction>>('open values', async (body) => {
-      const values = await listValues(ctx.db, ctx.workspace().id, { activeOnly: false });
+      const values = await listAllValues(ctx.db, ctx.workspace().id);
       await ctx.api.call('views.open', { trigger_id: body.trigger_id, view: valuesListModal(values) });
     }),
   );
 
   const pushValueForm = async (body: BlockAction, id: number | null) => {
-    const value = id === null ? null : await findValue(ctx.db, ctx.workspace().id, id);
+    const value = id === null ? null : await findValueById(ctx.db, ctx.workspace().id, id);
     if (id !== null && !value) return;
-    await ctx.api.call('views.push', { trigger_id: body.trigger_id, view: valueFormModal(value ?? null) });
+    await ctx.api.call('views.push', { trigger_id: body.trigger_id, view: valueFormModal(value) });
   };
   app.action<BlockAction<ButtonAction>>(
     MODAL_ACTION.valueAdd,
@@ -136,8 +114,7 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
   );
   // The picker's suggestions: values are no secret (everyone sees them in `/thanks help`), so no admin check.
   app.options<'block_suggestion'>({ action_id: MODAL_ACTION.valuePick }, async ({ options, ack }) => {
-    const query = String((options as { value?: string }).value ?? '').trim().slice(0, 64);
-    const found = await searchValues(ctx.db, ctx.workspace().id, query, 100);
+    const found = await findValuesLike(ctx.db, ctx.workspace().id, String((options as { value?: string }).value ?? ''), 100);
     await ack({
       options: found.map((v) => ({
         text: { type: 'plain_text' as const, text: `${emoji(v.emoji)} ${v.label}${v.active ? '' : ' (deactivated)'}`.slice(0, 75), emoji: true },
@@ -150,7 +127,7 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
     const check = await home.requireAdmin(body.user.id, 'save value');
     if (!check) return refuse(ack);
     const meta = parseMeta<ValueMeta>(view.private_metadata);
-    const form = readValueForm((view.state?.values ?? {}) as ViewState);
+    const form = valueFormOf((view.state?.values ?? {}) as ViewState);
     const ws = ctx.workspace();
     const actorId = check.person?.id ?? null;
     let text: string;
@@ -179,7 +156,7 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
     await ack();
     const parent = view.previous_view_id;
     ctx.background.run('refresh values list', async () => {
-      if (parent) await updateView(ctx, parent, valuesListModal(await listValues(ctx.db, ws.id, { activeOnly: false })));
+      if (parent) await updateView(ctx, parent, valuesListModal(await listAllValues(ctx.db, ws.id)));
       await home.publish(body.user.id, { kind: 'ok', text });
     });
   });
@@ -224,7 +201,7 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
     if (!meta || !Number.isInteger(meta.v)) return ack({ response_action: 'errors', errors: { name: CONFLICT_TEXT } });
     const { settings, versions } = check.snapshot;
     if (versions.observances !== meta.v) return ack({ response_action: 'errors', errors: { name: CONFLICT_TEXT } });
-    const form = readCustomForm((view.state?.values ?? {}) as ViewState);
+    const form = customFormOf((view.state?.values ?? {}) as ViewState);
     const current = settings.observances.custom;
     const editingId = typeof meta.id === 'string' ? meta.id : null;
     if (editingId && !current.some((c) => c.id === editingId)) return ack({ response_action: 'errors', errors: { name: CONFLICT_TEXT } });
@@ -247,13 +224,8 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
       custom = editingId ? current.map((c) => (c.id === editingId ? checked.value : c)) : [...current, checked.value];
       text = `Saved the observance ${checked.value.name}.`;
     }
-    const out = await saveSetting(ctx.db, {
-      workspaceId: ctx.workspace().id,
-      key: 'observances',
-      value: { ...settings.observances, custom },
-      expectedVersion: meta.v,
-      actorId: check.person?.id ?? null,
-    });
+    const out = await saveSettingAsAdmin(ctx.db, check, { key: 'observances', value: { ...settings.observances, custom }, expectedVersion: meta.v });
+    if (out.status === 'not_admin') return refuse(ack);
     if (out.status === 'conflict') return ack({ response_action: 'errors', errors: { name: CONFLICT_TEXT } });
     if (out.status === 'invalid') return ack({ response_action: 'errors', errors: { name: Object.values(out.errors)[0] ?? 'That could not be saved.' } });
     await ack();

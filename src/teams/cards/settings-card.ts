@@ -1,4 +1,5 @@
 import { WEEKDAY_NAMES } from '../../core/calendar';
+import { SETTING_LABELS } from '../../core/setting-labels';
 import type { SettingKey, Settings } from '../../core/settings';
 import { adaptiveCard, textBlock, type AdaptiveCard, type CardElement } from './common';
 
@@ -10,6 +11,27 @@ export const NONE = '-';
 export const CARD_KEYS = ['allowancePerDay', 'minMessageLength', 'valueRequired', 'kudosChannel', 'digest', 'admins'] as const satisfies readonly SettingKey[];
 export type CardKey = (typeof CARD_KEYS)[number];
 
+/**
+ * Each input of the card, by id, and the field of the core's setting form it fills (core/settings-form.ts):
+ * the handler reads a submission through this, and the core's errors come back beside the same inputs.
+ */
+export const CARD_INPUTS = Object.freeze({
+  allowancePerDay: { key: 'allowancePerDay', field: 'limit' },
+  minMessageLength: { key: 'minMessageLength', field: 'min' },
+  valueRequired: { key: 'valueRequired', field: 'required' },
+  kudosChannel: { key: 'kudosChannel', field: 'channel' },
+  digestEnabled: { key: 'digest', field: 'enabled' },
+  digestChannel: { key: 'digest', field: 'channel' },
+  digestWeekday: { key: 'digest', field: 'weekday' },
+  digestTime: { key: 'digest', field: 'time' },
+  digestTimeZone: { key: 'digest', field: 'timeZone' },
+  admins: { key: 'admins', field: 'admins' },
+} as const satisfies Record<string, { key: CardKey; field: string }>);
+export type CardInputId = keyof typeof CARD_INPUTS;
+
+/** The id of the text that shows an input's error, right below it. */
+export const errorId = (input: CardInputId): string => `${input}Error`;
+
 export interface SettingsCardInput {
   settings: Settings;
   versions: Record<SettingKey, number>;
@@ -17,6 +39,8 @@ export interface SettingsCardInput {
   people: Array<{ id: string; name: string }>;
   workspaceTimeZone: string;
   notice?: { kind: 'saved' | 'error' | 'info'; text: string } | null;
+  /** Errors by input id, each shown below its input. */
+  errors?: Partial<Record<CardInputId, string>>;
 }
 
 /**
@@ -54,7 +78,7 @@ export function settingsCard(input: SettingsCardInput): AdaptiveCard {
       choices: [{ title: 'The chat where they were given', value: NONE }, ...withCurrent(s.kudosChannel)],
       value: s.kudosChannel ?? NONE,
     },
-    textBlock('**Weekly digest**', { spacing: 'Medium' }),
+    textBlock(`**${SETTING_LABELS.digest}**`, { spacing: 'Medium' }),
     { type: 'Input.Toggle', id: 'digestEnabled', title: 'Post a weekly digest', value: String(s.digest.enabled), valueOn: 'true', valueOff: 'false' },
     {
       type: 'Input.ChoiceSet',
@@ -80,7 +104,7 @@ export function settingsCard(input: SettingsCardInput): AdaptiveCard {
       placeholder: input.workspaceTimeZone,
       value: s.digest.timeZone ?? '',
     },
-    textBlock('**Admins**', { spacing: 'Medium' }),
+    textBlock(`**${SETTING_LABELS.admins}**`, { spacing: 'Medium' }),
     {
       type: 'Input.ChoiceSet',
       id: 'admins',
@@ -90,8 +114,12 @@ export function settingsCard(input: SettingsCardInput): AdaptiveCard {
       value: s.admins.join(','),
     },
   );
+  const withErrors = body.flatMap((el): CardElement[] => {
+    const message = typeof el.id === 'string' ? input.errors?.[el.id as CardInputId] : undefined;
+    return message ? [el, textBlock(message, { id: errorId(el.id as CardInputId), color: 'Attention', spacing: 'None', size: 'Small' })] : [el];
+  });
   const data = { kudosAction: SAVE_SETTINGS_VERB, versions: Object.fromEntries(CARD_KEYS.map((k) => [k, input.versions[k]])) };
-  return adaptiveCard(body, {
+  return adaptiveCard(withErrors, {
     actions: [
       {
         type: 'Action.Execute',
@@ -109,84 +137,4 @@ function peopleChoices(people: Array<{ id: string; name: string }>, admins: stri
   const choices = people.map((p) => ({ title: p.name || p.id, value: p.id }));
   for (const id of admins) if (!choices.some((c) => c.value === id)) choices.push({ title: id, value: id });
   return choices;
-}
-
-export type SettingsSubmission = {
-  /** The new value per changed key (not yet validated: the core's schemas do that). */
-  changes: Array<{ key: CardKey; value: unknown; expectedVersion: number }>;
-  errors: Record<string, string>;
-};
-
-const LABELS: Record<string, string> = {
-  allowancePerDay: 'Daily allowance',
-  minMessageLength: 'Shortest message',
-  valueRequired: 'Value required',
-  kudosChannel: 'Kudos channel',
-  digest: 'Weekly digest',
-  'digest.channel': 'Digest channel',
-  'digest.weekday': 'Digest day',
-  'digest.time': 'Digest time',
-  'digest.timeZone': 'Digest time zone',
-  admins: 'Admins',
-};
-
-export function settingLabel(field: string): string {
-  return LABELS[field] ?? field;
-}
-
-/** Reads a submitted card into per-setting changes against the current settings. Never trusts the card's shape. */
-export function readSettingsSubmission(data: Record<string, unknown>, current: Settings): SettingsSubmission {
-  const errors: Record<string, string> = {};
-  const str = (k: string): string | undefined => (typeof data[k] === 'string' ? (data[k] as string).trim() : typeof data[k] === 'number' ? String(data[k]) : undefined);
-  const int = (k: string, field: string, emptyAs: number | null | undefined): number | null | undefined => {
-    const v = str(k);
-    if (v === undefined) return undefined;
-    if (v === '') return emptyAs;
-    if (!/^\d+$/.test(v)) {
-      errors[field] = 'Enter a whole number.';
-      return undefined;
-    }
-    return Number(v);
-  };
-  const bool = (k: string): boolean | undefined => (str(k) === 'true' ? true : str(k) === 'false' ? false : undefined);
-  const channel = (k: string): string | null | undefined => {
-    const v = str(k);
-    return v === undefined ? undefined : v === NONE || v === '' ? null : v;
-  };
-
-  const next: Partial<Record<CardKey, unknown>> = {};
-  const allowance = int('allowancePerDay', 'allowancePerDay', null);
-  if (allowance !== undefined) next.allowancePerDay = allowance;
-  const minLength = int('minMessageLength', 'minMessageLength', 0);
-  if (minLength !== undefined) next.minMessageLength = minLength;
-  const valueRequired = bool('valueRequired');
-  if (valueRequired !== undefined) next.valueRequired = valueRequired;
-  const kudosChannel = channel('kudosChannel');
-  if (kudosChannel !== undefined) next.kudosChannel = kudosChannel;
-
-  const digest = { ...current.digest };
-  const enabled = bool('digestEnabled');
-  if (enabled !== undefined) digest.enabled = enabled;
-  const digestChannel = channel('digestChannel');
-  if (digestChannel !== undefined) digest.channel = digestChannel;
-  const weekday = int('digestWeekday', 'digest.weekday', undefined);
-  if (weekday !== undefined && weekday !== null) digest.weekday = weekday;
-  const time = str('digestTime');
-  if (time) digest.time = time.slice(0, 5);
-  const tz = str('digestTimeZone');
-  if (tz !== undefined) digest.timeZone = tz === '' ? null : tz;
-  next.digest = digest;
-
-  const admins = str('admins');
-  if (admins !== undefined) next.admins = [...new Set(admins.split(',').map((s) => s.trim()).filter(Boolean))];
-
-  const versions = (data.versions ?? {}) as Record<string, unknown>;
-  const changes: SettingsSubmission['changes'] = [];
-  for (const key of CARD_KEYS) {
-    if (!(key in next)) continue;
-    if (JSON.stringify(next[key]) === JSON.stringify(current[key])) continue;
-    const v = versions[key];
-    changes.push({ key, value: next[key], expectedVersion: typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : -1 });
-  }
-  return { changes, errors };
 }

@@ -1,34 +1,52 @@
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbuilder';
-import { loadSettingsSnapshot, saveSetting } from '../../core/settings-store';
-import type { SettingsSnapshot } from '../../core/settings';
+import { adminListProblem, checkAdmin, saveSettingAsAdmin, type AdminCheck } from '../../core/admin';
+import { SETTING_LABELS } from '../../core/setting-labels';
+import { fieldErrors, formFieldLabel, readSettingForm, type SettingForm } from '../../core/settings-form';
+import { loadSettingsSnapshot } from '../../core/settings-store';
+import type { SettingKey, SettingsSnapshot } from '../../core/settings';
 import { listChannelRefs, listPeopleByName } from '../../db/queries/teams';
 import { conversationKind } from '../activity';
-import { isAdmin, teamsSeedAdmins } from '../admins';
 import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment, listJoin } from '../cards/common';
-import { readSettingsSubmission, SAVE_SETTINGS_VERB, settingLabel, settingsCard, type SettingsCardInput } from '../cards/settings-card';
+import { CARD_INPUTS, CARD_KEYS, NONE, SAVE_SETTINGS_VERB, settingsCard, type CardInputId, type CardKey, type SettingsCardInput } from '../cards/settings-card';
 import { tellPrivately } from '../conversations';
 import type { TeamsContext, Turn } from '../context';
 
 const NOT_ADMIN = 'Only Kudos admins can change the settings. Ask one of them, or the person who installed Kudos.';
+const CONFLICT = 'someone else changed this meanwhile. Here is the current value; make your change again.';
+
+/**
+ * The sender's admin status, by the core's one admin model (core/admin.ts): the admin list, KUDOS_ADMINS, and a
+ * platform flag (Teams reports none). The sender's id comes from the activity Teams signed, never from card data.
+ */
+function checkSender(ctx: TeamsContext, turn: Turn): Promise<AdminCheck> {
+  return checkAdmin(turn.core, turn.ws, turn.tc.activity.from.id, ctx.seedAdmins);
+}
 
 /** `settings` from an admin: the settings card, in their personal chat with the bot. */
 export async function showSettings(ctx: TeamsContext, turn: Turn): Promise<void> {
-  const snapshot = await loadSettingsSnapshot(ctx.db, turn.ws.id);
-  if (!isAdmin(ctx, snapshot.settings, turn.tc.activity.from)) {
+  const check = await checkSender(ctx, turn);
+  if (!check.admin) {
     await tellPrivately(ctx, turn, { type: 'message', text: NOT_ADMIN });
     return;
   }
-  const card = settingsCard(await cardInput(ctx, turn, snapshot, null));
+  const card = settingsCard(await cardInput(ctx, turn, check.snapshot, null));
   const note = conversationKind(turn.tc.activity) === 'personal' ? null : 'I sent you the settings in our personal chat.';
   const where = await tellPrivately(ctx, turn, { type: 'message', summary: 'Kudos settings', attachments: [cardAttachment(card)] });
   if (note && where === 'private') await turn.tc.sendActivity(note);
 }
 
-async function cardInput(ctx: TeamsContext, turn: Turn, snapshot: SettingsSnapshot, notice: SettingsCardInput['notice']): Promise<SettingsCardInput> {
-  const [channels, people] = await Promise.all([
-    listChannelRefs(ctx.db, turn.ws.id),
-    listPeopleByName(ctx.db, turn.ws.id, 200),
-  ]);
+/**
+ * The channels and people the card offers. Teams-only storage: the channels the bot learned from conversation
+ * references, and the people it has met (Teams gives a bot no directory to search).
+ */
+async function cardInput(
+  ctx: TeamsContext,
+  turn: Turn,
+  snapshot: SettingsSnapshot,
+  notice: SettingsCardInput['notice'],
+  errors: SettingsCardInput['errors'] = {},
+): Promise<SettingsCardInput> {
+  const [channels, people] = await Promise.all([listChannelRefs(ctx.db, turn.ws.id), listPeopleByName(ctx.db, turn.ws.id, 200)]);
   return {
     settings: snapshot.settings,
     versions: snapshot.versions,
@@ -36,43 +54,83 @@ async function cardInput(ctx: TeamsContext, turn: Turn, snapshot: SettingsSnapsh
     people: people.map((p) => ({ id: p.external_id, name: p.display_name })),
     workspaceTimeZone: turn.ws.time_zone,
     notice,
+    errors,
   };
+}
+
+/** A submitted card as the core's setting forms: only the inputs the card sent, each into its field. */
+export function cardForms(data: Record<string, unknown>): Partial<Record<CardKey, SettingForm>> {
+  const forms: Partial<Record<CardKey, Record<string, string>>> = {};
+  for (const [id, { key, field }] of Object.entries(CARD_INPUTS)) {
+    const raw = data[id];
+    const v = typeof raw === 'string' ? raw : typeof raw === 'number' || typeof raw === 'boolean' ? String(raw) : undefined;
+    if (v === undefined) continue;
+    // A choice set cannot submit an empty choice: NONE stands for "none".
+    (forms[key] ??= {})[field] = field === 'channel' && v.trim() === NONE ? '' : v;
+  }
+  return forms;
+}
+
+function inputFor(key: SettingKey, field: string): CardInputId {
+  const found = (Object.entries(CARD_INPUTS) as Array<[CardInputId, { key: string; field: string }]>).find(([, f]) => f.key === key && f.field === field);
+  return found?.[0] ?? (Object.entries(CARD_INPUTS) as Array<[CardInputId, { key: string }]>).find(([, f]) => f.key === key)![0];
+}
+
+function labelOf(id: CardInputId): string {
+  const { key, field } = CARD_INPUTS[id];
+  return formFieldLabel(key, field);
 }
 
 type SettingsOutcome = { kind: 'card'; card: ReturnType<typeof settingsCard> } | { kind: 'refused'; text: string };
 
 /**
  * A settings submission, from `Action.Execute` or its `Action.Submit` fallback. Every one is checked here: the
- * sender must be an admin now (the card proves nothing: anyone can forge its data), and each value goes through
- * the core's schema and version check, which writes the audit log.
+ * sender must be an admin now (the card proves nothing: anyone can forge its data), each form is read and checked
+ * by the core's settings form, and saved through the core's admin model (the keep-one-admin rule, the version
+ * check, the audit log). Nothing is saved while any input is wrong.
  */
 async function saveFromCard(ctx: TeamsContext, turn: Turn, data: Record<string, unknown>): Promise<SettingsOutcome> {
   const a = turn.tc.activity;
-  const snapshot = await loadSettingsSnapshot(ctx.db, turn.ws.id);
-  if (!isAdmin(ctx, snapshot.settings, a.from)) {
+  const check = await checkSender(ctx, turn);
+  if (!check.admin) {
     ctx.logger.warn({ tenant: turn.tenant, user: a.from.id }, 'refused a settings change from someone who is not an admin');
     return { kind: 'refused', text: NOT_ADMIN };
   }
-  const { changes, errors } = readSettingsSubmission(data, snapshot.settings);
-  const adminChange = changes.find((c) => c.key === 'admins');
-  if (adminChange && (adminChange.value as string[]).length === 0 && teamsSeedAdmins(ctx.seedAdmins).length === 0) {
-    errors.admins = 'Keep at least one admin, or nobody will be able to change the settings.';
+  const current = check.snapshot.settings;
+  const forms = cardForms(data);
+  const versions = (data.versions ?? {}) as Record<string, unknown>;
+  const errors: Partial<Record<CardInputId, string>> = {};
+  const changes: Array<{ key: CardKey; value: unknown; expectedVersion: number }> = [];
+  for (const key of CARD_KEYS) {
+    const form = forms[key];
+    if (!form) continue;
+    const read = readSettingForm(key, form, current);
+    if (!read.ok) {
+      for (const [field, message] of Object.entries(read.errors)) errors[inputFor(key, field)] ??= message;
+      continue;
+    }
+    if (JSON.stringify(read.value) === JSON.stringify(current[key])) continue;
+    if (key === 'admins') {
+      const problem = adminListProblem(read.value as string[], check);
+      if (problem) {
+        errors.admins = problem;
+        continue;
+      }
+    }
+    const v = versions[key];
+    changes.push({ key, value: read.value, expectedVersion: typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : -1 });
   }
-  if (Object.keys(errors).length) return { kind: 'card', card: settingsCard(await cardInput(ctx, turn, snapshot, { kind: 'error', text: errorText(errors) })) };
+  if (Object.keys(errors).length) {
+    return { kind: 'card', card: settingsCard(await cardInput(ctx, turn, check.snapshot, { kind: 'error', text: errorText(errors) }, errors)) };
+  }
 
   const saved: string[] = [];
-  const problems: Record<string, string> = {};
+  const problems: Partial<Record<CardInputId, string>> = {};
   for (const change of changes) {
-    const r = await saveSetting(ctx.db, {
-      workspaceId: turn.ws.id,
-      key: change.key,
-      value: change.value,
-      expectedVersion: change.expectedVersion,
-      actorId: turn.sender?.id ?? null,
-    });
-    if (r.status === 'saved') saved.push(settingLabel(change.key));
-    else if (r.status === 'invalid') for (const [field, message] of Object.entries(r.errors)) problems[field === change.key ? field : `${change.key}.${field}`] = message;
-    else problems[change.key] = 'someone else changed this meanwhile. Here is the current value; make your change again.';
+    const r = await saveSettingAsAdmin(ctx.db, check, change);
+    if (r.status === 'saved') saved.push(SETTING_LABELS[change.key]);
+    else if (r.status === 'invalid') for (const [field, message] of Object.entries(fieldErrors(change.key, r.errors))) problems[inputFor(change.key, field)] ??= message;
+    else problems[inputFor(change.key, '')] = r.status === 'conflict' ? CONFLICT : NOT_ADMIN;
   }
   const fresh = await loadSettingsSnapshot(ctx.db, turn.ws.id);
   if (saved.length) ctx.logger.info({ tenant: turn.tenant, saved }, 'settings changed in Teams');
@@ -81,13 +139,11 @@ async function saveFromCard(ctx: TeamsContext, turn: Turn, data: Record<string, 
     : saved.length
       ? { kind: 'saved', text: `✅ Saved: ${listJoin(saved)}.` }
       : { kind: 'info', text: 'Nothing changed.' };
-  return { kind: 'card', card: settingsCard(await cardInput(ctx, turn, fresh, notice)) };
+  return { kind: 'card', card: settingsCard(await cardInput(ctx, turn, fresh, notice, problems)) };
 }
 
-function errorText(errors: Record<string, string>): string {
-  return Object.entries(errors)
-    .map(([field, message]) => `${settingLabel(field)}: ${message}`)
-    .join(' ');
+function errorText(errors: Partial<Record<CardInputId, string>>): string {
+  return (Object.entries(errors) as Array<[CardInputId, string]>).map(([id, message]) => `${labelOf(id)}: ${message}`).join(' ');
 }
 
 /** `adaptiveCard/action` (Universal Actions): the answer replaces the card in place. */
