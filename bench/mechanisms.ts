@@ -11,6 +11,10 @@
  * 3. The Slack Web API client: chat.postMessage to the fake Slack (on its own thread) from 20 concurrent
  *    callers through the app's undici client (src/slack/api.ts) vs Bolt's WebClient: calls/s and this
  *    thread's busy time per call.
+ * 4. The ledger's batch function: BENCH_GIVES (2,000; 1,000 quick) gives through the app's own `recordKudos`
+ *    (kudos_record_many behind `batchedOrAlone`) from 20 concurrent callers on a migrated schema, sharing one
+ *    database handle (their gives coalesce) vs each on a handle of its own (one give per round trip: the
+ *    batcher is per handle), the same 20 connections in both.
  *
  * Postgres (the server's own synchronous_commit): BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the
  * local server's `test` database; everything lives in a schema of its own, dropped at the end.
@@ -19,12 +23,17 @@ import { randomBytes } from 'node:crypto';
 import { WebClient } from '@slack/web-api';
 import pg from 'pg';
 import { batched } from '../src/db/batch';
+import { connectDatabase } from '../src/db/connect';
+import { migrateToLatest } from '../src/db/migrate';
+import { recordKudos } from '../src/db/queries/record-kudos';
+import { upsertWorkspace } from '../src/db/queries/workspaces';
 import { createLogger } from '../src/logger';
 import { SlackApi } from '../src/slack/api';
 import { DATABASE_URL, percentile, QUICK, runMain, startFakeSlack } from './support';
 
 const WRITES = Number(process.env.BENCH_WRITES ?? (QUICK ? 1000 : 2000));
 const CALLS = Number(process.env.BENCH_CALLS ?? (QUICK ? 2000 : 5000));
+const GIVES = Number(process.env.BENCH_GIVES ?? (QUICK ? 1000 : 2000));
 const CONCURRENCY = 20;
 
 interface Outcome {
@@ -36,16 +45,16 @@ interface Outcome {
 }
 
 /** `count` operations from CONCURRENCY callers, each waiting for its last before the next. */
-async function drive(count: number, op: (i: number) => Promise<unknown>): Promise<{ perSecond: number; p99: number }> {
+async function drive(count: number, op: (i: number, caller: number) => Promise<unknown>): Promise<{ perSecond: number; p99: number }> {
   const latencies: number[] = [];
   let next = 0;
   const started = performance.now();
   await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
+    Array.from({ length: CONCURRENCY }, async (_, caller) => {
       while (next < count) {
         const i = next++;
         const t = performance.now();
-        await op(i);
+        await op(i, caller);
         latencies.push(performance.now() - t);
       }
     }),
@@ -148,6 +157,13 @@ async function main() {
     await fake.stop();
   }
 
+  // 4. The ledger's batch function, through the app's own code.
+  try {
+    results.push(await ledger());
+  } catch (err) {
+    console.error(`ledger section skipped: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
   console.log('');
   console.log(`${CONCURRENCY} concurrent callers; ${WRITES} writes per database row, ${CALLS} calls per Slack row; server synchronous_commit = ${synchronousCommit}`);
   console.log('');
@@ -155,10 +171,69 @@ async function main() {
   for (const group of results) {
     const first = group[0];
     for (const r of group) {
-      const per = r.commitsPerOp !== undefined ? `${r.commitsPerOp.toFixed(2)} commits` : `${r.busyMsPerOp!.toFixed(3)} ms of this thread`;
+      const per = r.commitsPerOp !== undefined ? `${r.commitsPerOp.toFixed(2)} commits` : r.busyMsPerOp !== undefined ? `${r.busyMsPerOp.toFixed(3)} ms of this thread` : '';
       console.log(`${r.name.padEnd(40)} ${r.perSecond.toFixed(0).padStart(8)} ${`${r.p99.toFixed(1)} ms`.padStart(10)} ${`${(r.perSecond / first.perSecond).toFixed(2)}x`.padStart(9)}  ${per}`);
     }
     console.log('');
+  }
+}
+
+async function ledger(): Promise<Outcome[]> {
+  const schema = `bench_ledger_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create schema ${schema}`);
+  const shared = await connectDatabase({ url: DATABASE_URL, searchPath: schema, poolMax: CONCURRENCY });
+  const own = await Promise.all(Array.from({ length: CONCURRENCY }, () => connectDatabase({ url: DATABASE_URL, searchPath: schema, poolMax: 1 })));
+  try {
+    const { db } = shared;
+    await migrateToLatest(db, 'postgres');
+    const workspace = await upsertWorkspace(db, { platform: 'slack', externalId: 'TBENCH' }, [{ slug: 'collaboration', label: 'Collaboration', emoji: 'handshake' }]);
+    const people = await db
+      .insertInto('person')
+      .values(Array.from({ length: 300 }, (_, i) => ({ workspace_id: workspace.id, external_id: `UBENCH${i}`, display_name: `colleague ${i}`, time_zone: 'Europe/Paris' })))
+      .returning('id')
+      .execute();
+    const values = await db.selectFrom('value').select('id').where('workspace_id', '=', workspace.id).execute();
+    const ids = people.map((p) => p.id);
+    const give = (tag: string, i: number) => ({
+      workspaceId: workspace.id,
+      giverId: ids[i % ids.length],
+      source: 'command' as const,
+      sourceKey: `${tag}:${i}`,
+      message: `for benchmark help number ${i}`,
+      channelId: 'C0GENERAL',
+      messageTs: null,
+      permalink: null,
+      emoji: null,
+      parentId: null,
+      reactionGroup: null,
+      campaignKey: null,
+      createdAt: new Date(),
+      day: new Date().toISOString().slice(0, 10),
+      recipientIds: [ids[(i + 1) % ids.length], ids[(i + 2) % ids.length]],
+      valueIds: values.slice(0, 1).map((v) => v.id),
+      limit: null,
+      notifyBy: null,
+    });
+    // Warm both paths (plans, connections).
+    await Promise.all(own.map((h, c) => recordKudos(h.db, give('warm-own', c))));
+    await Promise.all(Array.from({ length: CONCURRENCY }, (_, c) => recordKudos(db, give('warm-shared', c))));
+    // Each caller keeps to its own handle, and waits for its give before the next: batches of one.
+    const alone = await drive(GIVES, (i, caller) => recordKudos(own[caller].db, give('own', i)));
+    const together = await drive(GIVES, (i) => recordKudos(db, give('shared', i)));
+    const counted = await db.selectFrom('kudos').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const expected = 2 * GIVES + 2 * CONCURRENCY;
+    if (Number(counted.n) !== expected) throw new Error(`ledger: ${counted.n} kudos recorded, expected ${expected}`);
+    return [
+      { name: 'recordKudos, one give per round trip', ...alone },
+      { name: 'recordKudos, batched (kudos_record_many)', ...together },
+    ];
+  } finally {
+    await Promise.all(own.map((h) => h.close()));
+    await shared.close();
+    await admin.query(`drop schema ${schema} cascade`);
+    await admin.end();
   }
 }
 
