@@ -16,6 +16,10 @@
  *    database handle (their gives coalesce) vs each on a handle of its own (one give per round trip: the
  *    batcher is per handle), the same 20 connections in both.
  *
+ * Each group's variants run BENCH_ROUNDS (3) times, alternating which goes first; the table shows each
+ * variant's median, and "vs first" the median over rounds of its ratio to the group's first variant (a
+ * loaded machine moves both variants of a round alike, so the ratio holds better than either figure).
+ *
  * Postgres (the server's own synchronous_commit): BENCH_DATABASE_URL, else TEST_DATABASE_URL, else the
  * local server's `test` database; everything lives in a schema of its own, dropped at the end.
  */
@@ -34,10 +38,21 @@ import { DATABASE_URL, percentile, QUICK, runMain, startFakeSlack } from './supp
 const WRITES = Number(process.env.BENCH_WRITES ?? (QUICK ? 1000 : 2000));
 const CALLS = Number(process.env.BENCH_CALLS ?? (QUICK ? 2000 : 5000));
 const GIVES = Number(process.env.BENCH_GIVES ?? (QUICK ? 1000 : 2000));
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = 20;
+
+/** One variant of a group: `run(round)` measures it once (keys made unique by the round). */
+interface Variant {
+  name: string;
+  run(round: number): Promise<Measured>;
+}
+
+type Measured = Omit<Outcome, 'name' | 'vsFirst'>;
 
 interface Outcome {
   name: string;
+  /** Median over rounds of perSecond / the group's first variant's perSecond in the same round. */
+  vsFirst: number;
   perSecond: number;
   p99: number;
   commitsPerOp?: number;
@@ -60,6 +75,33 @@ async function drive(count: number, op: (i: number, caller: number) => Promise<u
     }),
   );
   return { perSecond: count / ((performance.now() - started) / 1000), p99: percentile(latencies, 99) };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Runs a group's variants ROUNDS times, in turn (every other round backwards), and takes medians. */
+async function rounds(variants: Variant[]): Promise<Outcome[]> {
+  const runs: Measured[][] = variants.map(() => []);
+  for (let round = 0; round < ROUNDS; round++) {
+    const order = variants.map((_, i) => i);
+    if (round % 2) order.reverse();
+    for (const i of order) runs[i].push(await variants[i].run(round));
+  }
+  const pick = (i: number, f: (m: Measured) => number | undefined) => {
+    const xs = runs[i].map(f).filter((x): x is number => x !== undefined);
+    return xs.length ? median(xs) : undefined;
+  };
+  return variants.map((v, i) => ({
+    name: v.name,
+    perSecond: pick(i, (m) => m.perSecond)!,
+    p99: pick(i, (m) => m.p99)!,
+    commitsPerOp: pick(i, (m) => m.commitsPerOp),
+    busyMsPerOp: pick(i, (m) => m.busyMsPerOp),
+    vsFirst: median(runs[i].map((m, r) => m.perSecond / runs[0][r].perSecond)),
+  }));
 }
 
 async function main() {
@@ -89,15 +131,18 @@ async function main() {
     await Promise.all(Array.from({ length: CONCURRENCY }, () => pool.query('select 1')));
     const body = JSON.stringify({ type: 'event_callback', event: { type: 'reaction_added', reaction: 'clap', item: { channel: 'C0GENERAL', ts: '1690000000.000100' } } });
 
-    const measured = async (name: string, count: number, op: (i: number) => Promise<unknown>): Promise<Outcome> => {
-      const before = statements;
-      const r = await drive(count, op);
-      return { name, ...r, commitsPerOp: (statements - before) / count };
-    };
+    const measured = (name: string, count: number, op: (i: number, round: number) => Promise<unknown>): Variant => ({
+      name,
+      run: async (round) => {
+        const before = statements;
+        const r = await drive(count, (i) => op(i, round));
+        return { ...r, commitsPerOp: (statements - before) / count };
+      },
+    });
 
     // 1. Inserts: alone vs coalesced.
-    const insertAlone = (i: number) =>
-      query('insert into inbox_like (delivery_id, body, received_at) values ($1, $2, now()) on conflict (delivery_id) do nothing returning id', [`alone${i}`, body]);
+    const insertAlone = (i: number, round: number) =>
+      query('insert into inbox_like (delivery_id, body, received_at) values ($1, $2, now()) on conflict (delivery_id) do nothing returning id', [`alone${round}:${i}`, body]);
     const insertBatched = batched<string, number | undefined>(async (keys) => {
       const { rows } = await query<{ id: number; delivery_id: string }>(
         `insert into inbox_like (delivery_id, body, received_at)
@@ -108,10 +153,12 @@ async function main() {
       const ids = new Map(rows.map((r) => [r.delivery_id, r.id]));
       return keys.map((k) => ids.get(k));
     });
-    results.push([
-      await measured('insert, one statement each', WRITES, insertAlone),
-      await measured('insert, batched', WRITES, (i) => insertBatched(`batched${i}`)),
-    ]);
+    results.push(
+      await rounds([
+        measured('insert, one statement each', WRITES, insertAlone),
+        measured('insert, batched', WRITES, (i, round) => insertBatched(`batched${round}:${i}`)),
+      ]),
+    );
 
     // 2. Marks: synchronous_commit on vs off, alone and batched (the inbox marks: batched, off).
     const { rows } = await pool.query<{ id: string }>('select id from inbox_like order by id');
@@ -124,12 +171,14 @@ async function main() {
       });
       return (i: number) => f(ids[i % ids.length]);
     };
-    results.push([
-      await measured(`mark, alone, synchronous_commit ${synchronousCommit}`, WRITES, markAlone(false)),
-      await measured('mark, alone, synchronous_commit off', WRITES, markAlone(true)),
-      await measured(`mark, batched, synchronous_commit ${synchronousCommit}`, WRITES, markBatched(false)),
-      await measured('mark, batched, synchronous_commit off', WRITES, markBatched(true)),
-    ]);
+    results.push(
+      await rounds([
+        measured(`mark, alone, synchronous_commit ${synchronousCommit}`, WRITES, markAlone(false)),
+        measured('mark, alone, synchronous_commit off', WRITES, markAlone(true)),
+        measured(`mark, batched, synchronous_commit ${synchronousCommit}`, WRITES, markBatched(false)),
+        measured('mark, batched, synchronous_commit off', WRITES, markBatched(true)),
+      ]),
+    );
   } finally {
     await pool.end();
     await admin.query(`drop schema ${schema} cascade`);
@@ -142,16 +191,21 @@ async function main() {
     const api = new SlackApi({ token: 'xoxb-bench', apiUrl: fake.url, logger: createLogger('silent') });
     const web = new WebClient('xoxb-bench', { slackApiUrl: fake.url, retryConfig: { retries: 0 } });
     const args = (i: number) => ({ channel: 'C0GENERAL', text: `kudos number ${i}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*kudos* number ${i}` } }] });
-    const client = async (name: string, call: (i: number) => Promise<unknown>): Promise<Outcome> => {
-      await drive(200, call); // warm-up
-      const elu = performance.eventLoopUtilization();
-      const r = await drive(CALLS, call);
-      return { name, ...r, busyMsPerOp: performance.eventLoopUtilization(elu).active / CALLS };
-    };
-    results.push([
-      await client('chat.postMessage, WebClient', (i) => web.chat.postMessage(args(i))),
-      await client('chat.postMessage, undici client', (i) => api.postMessage(args(i))),
-    ]);
+    const client = (name: string, call: (i: number) => Promise<unknown>): Variant => ({
+      name,
+      run: async () => {
+        await drive(200, call); // warm-up
+        const elu = performance.eventLoopUtilization();
+        const r = await drive(CALLS, call);
+        return { ...r, busyMsPerOp: performance.eventLoopUtilization(elu).active / CALLS };
+      },
+    });
+    results.push(
+      await rounds([
+        client('chat.postMessage, WebClient', (i) => web.chat.postMessage(args(i))),
+        client('chat.postMessage, undici client', (i) => api.postMessage(args(i))),
+      ]),
+    );
     await api.close();
   } finally {
     await fake.stop();
@@ -165,14 +219,15 @@ async function main() {
   }
 
   console.log('');
-  console.log(`${CONCURRENCY} concurrent callers; ${WRITES} writes per database row, ${CALLS} calls per Slack row; server synchronous_commit = ${synchronousCommit}`);
+  console.log(
+    `${CONCURRENCY} concurrent callers; ${WRITES} writes per database row, ${CALLS} calls per Slack row, ${GIVES} gives per ledger row; medians of ${ROUNDS} rounds; server synchronous_commit = ${synchronousCommit}`,
+  );
   console.log('');
   console.log(`${'variant'.padEnd(40)} ${'ops/s'.padStart(8)} ${'p99'.padStart(10)} ${'vs first'.padStart(9)}  per op`);
   for (const group of results) {
-    const first = group[0];
     for (const r of group) {
       const per = r.commitsPerOp !== undefined ? `${r.commitsPerOp.toFixed(2)} commits` : r.busyMsPerOp !== undefined ? `${r.busyMsPerOp.toFixed(3)} ms of this thread` : '';
-      console.log(`${r.name.padEnd(40)} ${r.perSecond.toFixed(0).padStart(8)} ${`${r.p99.toFixed(1)} ms`.padStart(10)} ${`${(r.perSecond / first.perSecond).toFixed(2)}x`.padStart(9)}  ${per}`);
+      console.log(`${r.name.padEnd(40)} ${r.perSecond.toFixed(0).padStart(8)} ${`${r.p99.toFixed(1)} ms`.padStart(10)} ${`${r.vsFirst.toFixed(2)}x`.padStart(9)}  ${per}`);
     }
     console.log('');
   }
@@ -219,16 +274,15 @@ async function ledger(): Promise<Outcome[]> {
     // Warm both paths (plans, connections).
     await Promise.all(own.map((h, c) => recordKudos(h.db, give('warm-own', c))));
     await Promise.all(Array.from({ length: CONCURRENCY }, (_, c) => recordKudos(db, give('warm-shared', c))));
-    // Each caller keeps to its own handle, and waits for its give before the next: batches of one.
-    const alone = await drive(GIVES, (i, caller) => recordKudos(own[caller].db, give('own', i)));
-    const together = await drive(GIVES, (i) => recordKudos(db, give('shared', i)));
+    const outcomes = await rounds([
+      // Each caller keeps to its own handle, and waits for its give before the next: batches of one.
+      { name: 'recordKudos, one give per round trip', run: (round) => drive(GIVES, (i, caller) => recordKudos(own[caller].db, give(`own${round}`, i))) },
+      { name: 'recordKudos, batched (kudos_record_many)', run: (round) => drive(GIVES, (i) => recordKudos(db, give(`shared${round}`, i))) },
+    ]);
     const counted = await db.selectFrom('kudos').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-    const expected = 2 * GIVES + 2 * CONCURRENCY;
+    const expected = 2 * GIVES * ROUNDS + 2 * CONCURRENCY;
     if (Number(counted.n) !== expected) throw new Error(`ledger: ${counted.n} kudos recorded, expected ${expected}`);
-    return [
-      { name: 'recordKudos, one give per round trip', ...alone },
-      { name: 'recordKudos, batched (kudos_record_many)', ...together },
-    ];
+    return outcomes;
   } finally {
     await Promise.all(own.map((h) => h.close()));
     await shared.close();
