@@ -8,7 +8,6 @@ import type { Logger } from './logger';
 import { Background } from './server/background';
 import { HttpServer } from './server/http';
 import { SlackAdapter } from './slack/app';
-import { campaignStatsExtras } from './slack/campaign';
 import { TeamsAdapter } from './teams/app';
 import { Jobs } from './jobs/jobs';
 import type { JobPoster } from './jobs/ports';
@@ -56,7 +55,7 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
 
   const background = new Background(logger);
   const slack = config.slack
-    ? new SlackAdapter({ config: config.slack, db: database.db, logger, clock, background, sleep: opts.sleep, campaignKeyAt, statsExtras: campaignStatsExtras,
+    ? new SlackAdapter({ config: config.slack, db: database.db, logger, clock, background, sleep: opts.sleep, campaignKeyAt,
         // The App Home: admins named by the operator, campaign progress, and "Post digest now" through the scheduler below.
         seedAdmins: config.seedAdmins, campaigns: { activeCampaignAt, challengeProgress }, scheduler: () => jobs.deps })
     : undefined;

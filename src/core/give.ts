@@ -30,6 +30,8 @@ export type GiveResult =
       allowance: AllowanceView;
       giver: PersonRow;
       recipients: PersonRow[];
+      /** The people involved as far as they are known (for naming the ones left out). */
+      people: PersonRow[];
       /** The settings the kudos was judged by (where to post, …), so callers need not read them again. */
       settings: Settings;
     }
@@ -51,6 +53,8 @@ export interface GivePlan {
   recipients: PersonRow[];
   values: ValueRow[];
   skipped: Skip[];
+  /** Everyone involved as far as they are known, the people left out included. */
+  people: PersonRow[];
   settings: Settings;
 }
 
@@ -111,6 +115,7 @@ export async function planGive(
     recipients: recipients.valid,
     values: valueCheck.matched,
     skipped: recipients.skipped,
+    people: known,
     settings,
   };
 }
@@ -148,6 +153,7 @@ export async function giveKudos(
     allowance: allowanceView(plan.record.limit, outcome.used),
     giver: plan.giver,
     recipients: plan.recipients,
+    people: plan.people,
     settings: plan.settings,
   };
 }

@@ -55,7 +55,7 @@ export async function publishKudos(deps: UseCaseDeps, workspace: WorkspaceRow, k
     return { status: 'claimed_elsewhere' };
   }
   const outcome = await attempt(deps, workspace, kudos, place, lease, live);
-  await afterPublish(deps, workspace, kudos);
+  if (isSettled(outcome)) await afterPublish(deps, workspace, outcome.status === 'posted' ? { ...kudos, postChannelId: outcome.channelId, postTs: outcome.ts } : kudos);
   return outcome;
 }
 
@@ -89,6 +89,11 @@ async function attempt(
     ts: result.status === 'posted' ? result.ts : null,
   });
   return result;
+}
+
+/** True when the post is done with (posted, or posted another way, or failed for good). */
+function isSettled(outcome: PublishOutcome): boolean {
+  return outcome.status === 'posted' || outcome.status === 'fallback' || outcome.status === 'failed';
 }
 
 /** After a kudos is published (or found published): the recipients' DMs and the giver's congratulation. */
@@ -142,7 +147,8 @@ export async function publishLeftovers(deps: UseCaseDeps, workspace: WorkspaceRo
         continue;
       }
     }
-    await attempt(deps, workspace, kudos, place, lease);
+    const outcome = await attempt(deps, workspace, kudos, place, lease);
+    if (!isSettled(outcome)) continue;
     summary.published++;
     await afterPublish(deps, workspace, kudos);
   }

@@ -2,27 +2,24 @@ import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock';
-import type { InboxDelivery } from '../core/types';
 import type { CoreDeps } from '../core/give';
+import { publishLeftovers, sendDueDms } from '../core/publish';
 import { seedAdmins, slackSeedAdmins } from '../core/admin';
 import type { CampaignsPort } from '../core/home';
 import { DEFAULT_VALUES } from '../core/values';
-import { markDelivered, markFailed, claimStaleDeliveries, storeDelivery } from '../db/queries/inbox';
 import { upsertWorkspace } from '../db/queries/workspaces';
 import type { Database, WorkspaceRow } from '../db/schema';
 import type { SlackConfig } from '../config';
 import type { Logger } from '../logger';
 import type { Background } from '../server/background';
+import { Inbox } from '../server/inbox';
 import type { SchedulerDeps } from '../jobs/scheduler';
 import { SlackApi, SlackCallError } from './api';
 import type { SlackContext } from './context';
-import { deliveryProperties } from './delivery';
 import { SlackDirectory } from './directory';
 import { belongsTo, workspaceKey, type SlackIdentity } from './identity';
 import { KudosReceiver, type HttpReply } from './receiver';
 import * as giveButton from './listeners/give-button';
-import { flushDueDms } from './dm-batches';
-import { deliverLeftovers } from './redeliver';
 import * as giveModal from './listeners/give-modal';
 import * as giveShortcut from './listeners/give-shortcut';
 import * as reactions from './listeners/reactions';
@@ -32,6 +29,7 @@ import { SlackHome, type SlackHomeOptions } from './home';
 import * as adminDigest from './listeners/admin-digest';
 import * as appHome from './listeners/app-home';
 import * as settingsForms from './listeners/settings';
+import { SlackNotifier } from './notifier';
 
 export interface SlackAdapterOptions {
   config: SlackConfig;
@@ -40,7 +38,6 @@ export interface SlackAdapterOptions {
   clock: Clock;
   background: Background;
   campaignKeyAt?: CoreDeps['campaignKeyAt'];
-  statsExtras?: thanksCommand.StatsExtras;
   /** Injected waiting for Slack's Retry-After (tests record instead of waiting). */
   sleep?: (ms: number) => Promise<void>;
   /** Delay between auth.test attempts while Slack is unreachable at start-up. */
@@ -67,6 +64,7 @@ export class SlackAdapter {
   readonly ctx: SlackContext;
   /** The App Home: publishing, debounced refreshes after kudos, admin checks. */
   readonly home: SlackHome;
+  private readonly inbox: Inbox;
   private identity: SlackIdentity | undefined;
   private ws: WorkspaceRow | undefined;
   private stopped = false;
@@ -76,18 +74,21 @@ export class SlackAdapter {
     const { config, logger } = opts;
     this.api = new SlackApi({ token: config.botToken, apiUrl: config.apiUrl, logger, sleep: opts.sleep });
     const directory = new SlackDirectory(this.api);
+    const notifier = new SlackNotifier({ api: this.api, logger });
+    this.inbox = new Inbox({ db: opts.db, clock: opts.clock, logger, platform: 'slack' });
     const self = this;
     this.ctx = {
       db: opts.db,
       api: this.api,
       directory,
+      notifier,
       clock: opts.clock,
       logger,
       background: opts.background,
       workspace: () => self.workspace(),
       botUserId: () => self.requireIdentity().botUserId,
       identity: () => self.requireIdentity(),
-      core: () => ({ db: opts.db, directory, clock: opts.clock, campaignKeyAt: opts.campaignKeyAt }),
+      core: () => ({ db: opts.db, directory, notifier, clock: opts.clock, campaignKeyAt: opts.campaignKeyAt }),
     };
     this.receiver = new KudosReceiver({
       signingSecret: config.signingSecret,
@@ -100,14 +101,8 @@ export class SlackAdapter {
         ready: () => !!this.ws,
         accepts: (body) => !!this.identity && belongsTo(body, this.identity),
         storeEvent: async (body) => {
-          const row = await storeDelivery(opts.db, {
-            platform: 'slack',
-            deliveryId: String(body.event_id),
-            workspaceId: this.ws?.id ?? null,
-            body,
-            now: opts.clock(),
-          });
-          return row ? { stored: true, id: row.id } : { stored: false };
+          const id = await this.inbox.store(String(body.event_id), this.ws?.id ?? null, body);
+          return id === undefined ? { stored: false } : { stored: true, id };
         },
         processStoredEvent: (id, body, retry) => this.processStored(id, body, retry),
       },
@@ -139,7 +134,7 @@ export class SlackAdapter {
       throw error;
     };
     this.app.error(onError as never);
-    thanksCommand.register(this.app, this.ctx, { stats: opts.statsExtras });
+    thanksCommand.register(this.app, this.ctx);
     giveModal.register(this.app, this.ctx);
     giveButton.register(this.app, this.ctx);
     giveShortcut.register(this.app, this.ctx);
@@ -161,7 +156,7 @@ export class SlackAdapter {
     if (this.stopped) return;
     await this.receiver.start();
     await this.sweepInbox();
-    await this.deliverLeftovers();
+    await this.publishLeftovers();
     const every = (ms: number, label: string, work: () => Promise<unknown>) => {
       const t = setInterval(() => this.opts.background.run(label, work), ms);
       t.unref();
@@ -169,7 +164,7 @@ export class SlackAdapter {
     };
     every(this.opts.sweepIntervalMs ?? 60_000, 'sweep slack inbox', async () => {
       await this.sweepInbox();
-      await this.deliverLeftovers();
+      await this.publishLeftovers();
     });
     every(this.opts.dmFlushIntervalMs ?? 15_000, 'send batched DMs', () => this.flushDms());
     every(this.opts.home?.tickMs ?? 5_000, 'refresh app homes', () => this.home.flushDue());
@@ -184,14 +179,17 @@ export class SlackAdapter {
     await this.api.close();
   }
 
-  /** Posts kudos an earlier stop left recorded but unposted (also run on a timer). */
-  deliverLeftovers(): Promise<number> {
-    return this.ws ? deliverLeftovers(this.ctx) : Promise.resolve(0);
+  /** Publishes kudos an earlier stop left unposted or half-posted (also run on a timer). */
+  async publishLeftovers(): Promise<number> {
+    if (!this.ws) return 0;
+    const done = await publishLeftovers(this.ctx.core(), this.ws);
+    if (done.published || done.found) this.opts.logger.info(done, 'published kudos left over by an earlier stop');
+    return done.published + done.found;
   }
 
   /** Sends recipient DMs whose batch is due (also run on a timer). */
   flushDms(): Promise<number> {
-    return this.ws ? flushDueDms(this.ctx) : Promise.resolve(0);
+    return this.ws ? sendDueDms(this.ctx.core(), this.ws) : Promise.resolve(0);
   }
 
   isReady(): boolean {
@@ -210,27 +208,15 @@ export class SlackAdapter {
   /** Re-processes events that were stored and acknowledged but never finished (a crash, a failure). */
   async sweepInbox(): Promise<number> {
     if (!this.ws) return 0;
-    const rows = await claimStaleDeliveries(this.opts.db, 'slack', this.opts.clock(), 100);
-    for (const row of rows) await this.processStored(row.id, row.body as Record<string, unknown>, {});
-    if (rows.length) this.opts.logger.info({ count: rows.length }, 'processed events left unfinished');
-    return rows.length;
+    return this.inbox.sweep((body) => this.processEvent(body as Record<string, unknown>, {}));
   }
 
   private async processStored(id: number, body: Record<string, unknown>, retry: { num?: number; reason?: string }): Promise<void> {
-    try {
-      const delivery: InboxDelivery = { id, settled: false };
-      await this.app.processEvent({
-        body,
-        ack: async () => undefined,
-        retryNum: retry.num,
-        retryReason: retry.reason,
-        customProperties: deliveryProperties(delivery),
-      });
-      // A listener whose ledger write settled the delivery has marked it processed already.
-      if (!delivery.settled) await markDelivered(this.opts.db, { id, now: this.opts.clock() });
-    } catch (err) {
-      await markFailed(this.opts.db, id, err instanceof Error ? err.message : String(err), this.opts.clock()).catch(() => undefined);
-    }
+    await this.inbox.process(id, () => this.processEvent(body, retry));
+  }
+
+  private processEvent(body: Record<string, unknown>, retry: { num?: number; reason?: string }): Promise<void> {
+    return this.app.processEvent({ body, ack: async () => undefined, retryNum: retry.num, retryReason: retry.reason });
   }
 
   /** KUDOS_ADMINS into the admin list, the first time (it shows in the App Home and the audit log). */

@@ -129,36 +129,6 @@ describe.each(testDatabases())('reaction ledger invariants on %s', (kind) => {
     expect(await counting()).toEqual([`${reactors[0].id}:clap`, `${reactors[1].id}:clap`].sort());
   });
 
-  it('marks the stored delivery processed with the write, but leaves a refused one to its caller', async () => {
-    const stored = async (id: string) =>
-      (
-        await t.db
-          .insertInto('event_inbox')
-          .values({ platform: 'slack', delivery_id: id, workspace_id: ws.id, body: '{}', received_at: deps.clock(), locked_until: deps.clock() })
-          .returning('id')
-          .executeTakeFirstOrThrow()
-      ).id;
-    const processedAt = async (id: number) => (await t.db.selectFrom('event_inbox').select('processed_at').where('id', '=', id).executeTakeFirstOrThrow()).processed_at;
-
-    const given = { id: await stored('Ev1'), settled: false };
-    expect((await applyReaction(deps, { ...event(reactors[0], 'clap', true, 1), delivery: given })).status).toBe('given');
-    expect(given.settled).toBe(true);
-    expect(await processedAt(given.id)).toEqual(deps.clock());
-
-    // A re-delivery the ledger has seen is settled too (nothing changes but the mark).
-    const again = { id: await stored('Ev1-copy'), settled: false };
-    expect((await applyReaction(deps, { ...event(reactors[0], 'clap', true, 1), delivery: again })).status).toBe('stale');
-    expect(again.settled).toBe(true);
-    expect(await processedAt(again.id)).not.toBeNull();
-
-    // Out of allowance: the caller still owes the reactor a notice, so the mark is theirs to make.
-    await saveSetting(t.db, { workspaceId: ws.id, key: 'allowancePerDay', value: 1, expectedVersion: 1, actorId: null });
-    const refused = { id: await stored('Ev2'), settled: false };
-    expect((await applyReaction(deps, { ...event(reactors[0], 'tada', true, 2), delivery: refused })).status).toBe('refused');
-    expect(refused.settled).toBe(false);
-    expect(await processedAt(refused.id)).toBeNull();
-  });
-
   it('keeps the allowance equal to the kudos that count', async () => {
     for (let i = 1; i <= 6; i++) await applyReaction(deps, event(reactors[0], i % 2 ? 'clap' : 'tada', i % 3 !== 0, i));
     const usage = await t.db.selectFrom('allowance_usage').select('used').executeTakeFirstOrThrow();

@@ -24,7 +24,11 @@ export interface FakeUser {
   team_id?: string;
 }
 
-type Failure = { error: string } | { status: number; retryAfter?: number };
+/**
+ * How a call fails: Slack's error answer, an HTTP status, or `lostAnswer`: Slack does what was asked (a post is
+ * made) but the connection drops before the answer arrives.
+ */
+type Failure = { error: string } | { status: number; retryAfter?: number } | { lostAnswer: true };
 
 interface Override {
   method: string;
@@ -51,7 +55,7 @@ export class FakeSlack {
   /** The WebSocket URL handed out by apps.connections.open (Socket Mode). */
   socketUrl = '';
   /** Messages posted with chat.postMessage, oldest first, as conversations.history answers them. */
-  readonly messages: Array<{ channel: string; ts: string; text?: string; metadata?: Record<string, any> }> = [];
+  readonly messages: Array<{ channel: string; ts: string; thread_ts?: string; text?: string; metadata?: Record<string, any> }> = [];
   /** When set, message timestamps follow this clock (an app under an injected clock), else a fixed epoch. */
   clock: (() => Date) | undefined;
 
@@ -139,6 +143,10 @@ export class FakeSlack {
       override.times--;
       this.record(call);
       const f = override.failure;
+      if ('lostAnswer' in f) {
+        this.answer(method, params);
+        return void res.socket?.destroy();
+      }
       if ('status' in f) {
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (f.retryAfter !== undefined) headers['retry-after'] = String(f.retryAfter);
@@ -181,7 +189,7 @@ export class FakeSlack {
       }
       case 'chat.postMessage': {
         const ts = this.nextTs();
-        this.messages.push({ channel: p.channel, ts, text: p.text, ...(p.metadata ? { metadata: p.metadata } : {}) });
+        this.messages.push({ channel: p.channel, ts, text: p.text, ...(p.thread_ts ? { thread_ts: p.thread_ts } : {}), ...(p.metadata ? { metadata: p.metadata } : {}) });
         return { ok: true, channel: p.channel, ts, message: { text: p.text } };
       }
       case 'chat.postEphemeral':
@@ -202,12 +210,20 @@ export class FakeSlack {
       case 'conversations.history': {
         // Newest first, after `oldest`, at most `limit`; metadata only when asked for (include_all_metadata).
         const withMeta = p.include_all_metadata === true || p.include_all_metadata === 'true';
+        // A thread's replies are not in the channel's history.
         const found = this.messages
-          .filter((m) => m.channel === p.channel && (p.oldest === undefined || Number(m.ts) > Number(p.oldest)))
+          .filter((m) => m.channel === p.channel && !m.thread_ts && (p.oldest === undefined || Number(m.ts) > Number(p.oldest)))
           .reverse();
         const limit = Number(p.limit ?? 100);
         const messages = found.slice(0, limit).map(({ ts, text, metadata }) => ({ type: 'message', ts, text, ...(withMeta && metadata ? { metadata } : {}) }));
         return { ok: true, messages, has_more: found.length > limit };
+      }
+      case 'conversations.replies': {
+        // The thread's messages, oldest first, after `oldest`; metadata only when asked for.
+        const withMeta = p.include_all_metadata === true || p.include_all_metadata === 'true';
+        const found = this.messages.filter((m) => m.channel === p.channel && m.thread_ts === p.ts && (p.oldest === undefined || Number(m.ts) > Number(p.oldest)));
+        const messages = found.map(({ ts, text, metadata }) => ({ type: 'message', ts, text, ...(withMeta && metadata ? { metadata } : {}) }));
+        return { ok: true, messages, has_more: false };
       }
       default:
         return { ok: true };

@@ -100,8 +100,9 @@ export function simpleReply(text: string): Reply {
 
 /** What the giver is told when their kudos was not posted normally; null when all is well (or not known yet). */
 export function deliveryNotice(outcome: PublishOutcome): string | null {
-  if (outcome.status === 'posted' || outcome.status === 'claimed_elsewhere' || outcome.status === 'unknown') return null;
+  if (outcome.status === 'posted' || outcome.status === 'claimed_elsewhere') return null;
   const where = outcome.channelId ? `<#${outcome.channelId}>` : 'this conversation';
+  if (outcome.status === 'unknown') return `:hourglass_flowing_sand: Your kudos is recorded and counts. Slack didn't confirm the post in ${where}, so I'll check in a couple of minutes and post it if it isn't there.`;
   if (outcome.status === 'later') return `:hourglass_flowing_sand: Your kudos is recorded and counts. Slack asked me to slow down, so it will appear in ${where} in a minute or two.`;
   if (outcome.status === 'fallback') {
     return `:information_source: Your kudos is posted, but I'm not a member of ${where}, so people can't add their thanks with a reaction. Invite me with \`/invite @Kudos\` to fix that.`;
