@@ -47,9 +47,14 @@ export const SQUASHED_CHAIN = [
 async function migratorFor(db: Kysely<Database>): Promise<{ migrator: Migrator; schema: string }> {
   const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(db);
   const schema = rows[0]?.schema ?? 'public';
+  const files = new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR });
   const migrator = new Migrator({
     db,
-    provider: new FileMigrationProvider({ fs, path, migrationFolder: MIGRATIONS_DIR }),
+    // A dist/ built before the squash still holds the chain's compiled files (tsc deletes nothing): never run them.
+    provider: {
+      getMigrations: async () =>
+        Object.fromEntries(Object.entries(await files.getMigrations()).filter(([name]) => !(SQUASHED_CHAIN as readonly string[]).includes(name))),
+    },
     migrationTableSchema: schema,
     allowUnorderedMigrations: false,
   });
