@@ -36,11 +36,15 @@ export class KudosCloudAdapter extends CloudAdapter {
     await rethrowing((inner) => this.createConversationAsync(this.appId, channelId, serviceUrl, undefined as unknown as string, params, inner), logic);
   }
 
+  /** Runs a stored activity again; a failure inside `logic` reaches the caller, so the inbox keeps the activity. */
   async replay(activity: Activity, logic: (tc: TurnContext) => Promise<void>): Promise<void> {
     const claimsIdentity = this.createClaimsIdentity(this.appId);
     const connectorFactory = this.botFrameworkAuthentication.createConnectorFactory(claimsIdentity);
     // An undefined audience makes the connector use the default scope for messages to Teams.
-    await this.processActivity({ claimsIdentity, connectorFactory, audience: undefined as unknown as string, callerId: activity.callerId ?? '' }, activity, logic);
+    const auth = { claimsIdentity, connectorFactory, audience: undefined as unknown as string, callerId: activity.callerId ?? '' };
+    await rethrowing(async (inner) => {
+      await this.processActivity(auth, activity, inner);
+    }, logic);
   }
 }
 

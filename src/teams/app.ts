@@ -4,23 +4,28 @@ import type { Kysely } from 'kysely';
 import type { TeamsConfig } from '../config';
 import type { Clock } from '../core/clock';
 import type { CoreDeps } from '../core/give';
+import { PROFILE_TTL_MS } from '../core/people';
+import type { UseCaseDeps } from '../core/ports';
+import { publishLeftovers, sendDueDms } from '../core/publish';
+import type { Directory } from '../core/types';
 import { DEFAULT_VALUES } from '../core/values';
-import { claimStaleDeliveries, markDelivered, markFailed, storeDelivery } from '../db/queries/inbox';
 import { findPeople, upsertPerson } from '../db/queries/people';
+import { listInstalledTeamsWorkspaces } from '../db/queries/teams';
 import { findWorkspace, upsertWorkspace } from '../db/queries/workspaces';
 import type { Database, PersonRow, WorkspaceRow } from '../db/schema';
 import type { Logger } from '../logger';
 import type { Background } from '../server/background';
-import { PROFILE_TTL_MS } from '../core/people';
+import { Inbox } from '../server/inbox';
 import { clientTimeZone, deliveryKey, tenantOf } from './activity';
 import { createCloudAdapter, type KudosCloudAdapter } from './adapter';
 import { KudosBot } from './bot';
 import { SORRY } from './cards/messages';
 import { storeReference } from './conversations';
 import { setTurn, type TeamsContext, type Turn } from './context';
-import { senderProfile, TeamsDirectory } from './directory';
+import { NO_TURN_DIRECTORY, senderProfile, TeamsDirectory } from './directory';
 import { isBotRemoval } from './handlers/install';
 import { processTeamsRequest } from './http';
+import { TeamsNotifier } from './notifier';
 
 export interface TeamsAdapterOptions {
   config: TeamsConfig;
@@ -32,8 +37,13 @@ export interface TeamsAdapterOptions {
   campaignKeyAt?: CoreDeps['campaignKeyAt'];
 }
 
-/** How often activities that failed (after their backoff) or were cut short (after their lease) are tried again. */
+/**
+ * How often activities that failed (after their backoff) or were cut short (after their lease) are tried again,
+ * and kudos cards and DMs a stop left behind are sent.
+ */
 const SWEEP_INTERVAL_MS = 60_000;
+/** Tenants visited per tick for leftover cards and due DMs (the next tick goes on where this one stopped). */
+const WORKSPACES_PER_TICK = 25;
 
 /** Activities stored in the inbox and processed once; invokes are answered directly, anything else ignored. */
 const STORED_TYPES = new Set(['message', 'messageReaction', 'conversationUpdate', 'installationUpdate']);
@@ -42,13 +52,18 @@ const STORED_TYPES = new Set(['message', 'messageReaction', 'conversationUpdate'
  * Teams in the app: botbuilder's CloudAdapter behind `POST /api/messages`, a tenant as a workspace, and every
  * activity processed exactly once. A message, reaction or update is stored in the event inbox (unique on its
  * activity id) before it is handled, so a re-delivery is a no-op and one that failed or was cut short by a crash
- * is handled again by the sweeper; the core's natural keys catch anything that gets past that.
+ * is handled again by the sweeper; the core's natural keys catch anything that gets past that. The same timer
+ * posts kudos cards a stop left unposted and sends due DMs, through the same notifier the turns use.
  */
 export class TeamsAdapter {
   readonly adapter: KudosCloudAdapter;
   readonly ctx: TeamsContext;
+  readonly notifier: TeamsNotifier;
   private readonly bot: KudosBot;
+  private readonly inbox: Inbox;
   private sweeper: NodeJS.Timeout | undefined;
+  /** The last tenant the timer looked after (tenants are visited in id order, a page per tick). */
+  private visitedUpTo = 0;
 
   constructor(private readonly opts: TeamsAdapterOptions) {
     this.adapter = createCloudAdapter(opts.config, opts.logger);
@@ -61,13 +76,15 @@ export class TeamsAdapter {
       seedAdmins: opts.seedAdmins,
       campaignKeyAt: opts.campaignKeyAt,
     };
+    this.notifier = new TeamsNotifier(this.ctx);
+    this.inbox = new Inbox({ db: opts.db, clock: opts.clock, logger: opts.logger, platform: 'teams' });
     this.bot = new KudosBot(this.ctx);
   }
 
-  /** Sweeps the inbox now (what a crash left behind) and then every minute, until stop(). */
+  /** Does what a crash left behind now (see tick) and then every minute, until stop(). */
   async start(): Promise<void> {
-    await this.sweepInbox();
-    this.sweeper ??= setInterval(() => this.opts.background.run('Teams inbox sweep', () => this.sweepInbox()), SWEEP_INTERVAL_MS);
+    await this.tick();
+    this.sweeper ??= setInterval(() => this.opts.background.run('Teams sweep', () => this.tick()), SWEEP_INTERVAL_MS);
     this.sweeper.unref();
   }
 
@@ -80,24 +97,44 @@ export class TeamsAdapter {
     return processTeamsRequest(this.adapter, req, res, rawBody, (tc) => this.onTurn(tc), this.opts.logger);
   }
 
+  /** The timer's work: activities left unfinished, then kudos cards left unposted and DMs due, tenant by tenant. */
+  async tick(): Promise<void> {
+    await this.sweepInbox();
+    await this.publishUnfinished();
+  }
+
   /** Handles activities that were stored but never finished (a crash, a failure), with a fresh identity. */
-  async sweepInbox(): Promise<number> {
-    const rows = await claimStaleDeliveries(this.opts.db, 'teams', this.opts.clock(), 100);
-    for (const row of rows) {
+  sweepInbox(): Promise<number> {
+    return this.inbox.sweep((body) =>
+      this.adapter.replay(body as Activity, async (tc) => {
+        const tenant = tenantOf(tc.activity);
+        if (!tenant) return;
+        await this.runTurn(tc, await this.workspaceFor(tenant, tc.activity), tenant);
+      }),
+    );
+  }
+
+  /**
+   * Kudos a stop left unposted (the core looks for nothing it cannot check: Teams cannot list a conversation, so
+   * a post cut short is reported, not made twice) and DMs whose time has come, for a page of tenants per tick.
+   */
+  async publishUnfinished(): Promise<void> {
+    const page = await listInstalledTeamsWorkspaces(this.opts.db, this.visitedUpTo, WORKSPACES_PER_TICK);
+    this.visitedUpTo = page.length < WORKSPACES_PER_TICK ? 0 : page[page.length - 1].id;
+    for (const ws of page) {
+      const deps = this.coreDeps(NO_TURN_DIRECTORY);
       try {
-        await this.adapter.replay(row.body as Activity, async (tc) => {
-          const tenant = tenantOf(tc.activity);
-          if (!tenant) return;
-          await this.runTurn(tc, await this.workspaceFor(tenant, tc.activity), tenant);
-        });
-        await markDelivered(this.opts.db, { id: row.id, now: this.opts.clock() });
+        const { published, found } = await publishLeftovers(deps, ws);
+        if (published || found) this.opts.logger.info({ tenant: ws.external_id, published, found }, 'posted kudos cards left behind');
+        await sendDueDms(deps, ws);
       } catch (err) {
-        this.opts.logger.error({ err, id: row.id }, 'a stored Teams activity failed again');
-        await markFailed(this.opts.db, row.id, err instanceof Error ? err.message : String(err), this.opts.clock()).catch(() => undefined);
+        this.opts.logger.error({ err, tenant: ws.external_id }, 'posting what was left behind failed; the next tick tries again');
       }
     }
-    if (rows.length) this.opts.logger.info({ count: rows.length }, 'processed Teams activities left unfinished');
-    return rows.length;
+  }
+
+  private coreDeps(directory: Directory): UseCaseDeps {
+    return { db: this.opts.db, directory, notifier: this.notifier, clock: this.opts.clock, campaignKeyAt: this.opts.campaignKeyAt };
   }
 
   private async onTurn(tc: TurnContext): Promise<void> {
@@ -114,19 +151,23 @@ export class TeamsAdapter {
     if (!STORED_TYPES.has(a.type)) return;
     const ws = await this.workspaceFor(tenant, a);
     const key = deliveryKey(a, tenant);
-    const stored = key ? await storeDelivery(this.opts.db, { platform: 'teams', deliveryId: key, workspaceId: ws.id, body: a, now: this.opts.clock() }) : undefined;
-    if (key && !stored) {
+    const stored = key ? await this.inbox.store(key, ws.id, a) : undefined;
+    if (key && stored === undefined) {
       this.opts.logger.info({ type: a.type }, 'ignored a Teams activity delivered before');
       return;
     }
-    try {
-      await this.runTurn(tc, ws, tenant);
-      if (stored) await markDelivered(this.opts.db, { id: stored.id, now: this.opts.clock() });
-    } catch (err) {
-      this.opts.logger.error({ err, type: a.type }, 'a Teams activity failed; it stays in the inbox to be tried again');
-      if (stored) await markFailed(this.opts.db, stored.id, err instanceof Error ? err.message : String(err), this.opts.clock()).catch(() => undefined);
-      if (a.type === 'message') await tc.sendActivity(SORRY).catch(() => undefined);
+    let done: boolean;
+    if (stored === undefined) {
+      // No id to keep it by (never from Teams itself): handled once, as it comes.
+      done = await this.runTurn(tc, ws, tenant).then(
+        () => true,
+        (err: unknown) => (this.opts.logger.error({ err, type: a.type }, 'a Teams activity failed'), false),
+      );
+    } else {
+      // A failure leaves it in the inbox, to be tried again after a backoff.
+      done = await this.inbox.process(stored, () => this.runTurn(tc, ws, tenant));
     }
+    if (!done && a.type === 'message') await tc.sendActivity(SORRY).catch(() => undefined);
   }
 
   private async workspaceFor(tenant: string, a: Partial<Activity>): Promise<WorkspaceRow> {
@@ -144,7 +185,7 @@ export class TeamsAdapter {
       ws,
       tenant,
       directory,
-      core: { db: this.opts.db, directory, clock: this.opts.clock, campaignKeyAt: this.opts.campaignKeyAt },
+      core: this.coreDeps(directory),
       sender: await this.refreshSender(tc, ws),
       botName: a.recipient?.name || 'Kudos',
     };

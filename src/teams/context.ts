@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock';
 import type { CoreDeps } from '../core/give';
+import type { UseCaseDeps } from '../core/ports';
 import type { Database, PersonRow, WorkspaceRow } from '../db/schema';
 import type { Logger } from '../logger';
 import type { Background } from '../server/background';
@@ -27,7 +28,8 @@ export interface Turn {
   ws: WorkspaceRow;
   tenant: string;
   directory: TeamsDirectory;
-  core: CoreDeps;
+  /** What the core's use cases need for this turn: the database, this turn's directory, the notifier, the clock. */
+  core: UseCaseDeps;
   /** The person who sent the activity, refreshed from it (null for a bot or a sender-less activity). */
   sender: PersonRow | null;
   /** What people call the bot here (its mention name), for help texts. */

@@ -71,6 +71,16 @@ export class TeamsDirectory implements Directory {
   }
 }
 
+/**
+ * The directory when there is no turn (the timers' sweep): Teams' member API is only reachable from a
+ * conversation, so nobody can be looked up, and the core uses the people it already knows.
+ */
+export const NO_TURN_DIRECTORY: Directory = {
+  async lookup() {
+    throw new Error('people cannot be looked up in Teams outside a conversation');
+  },
+};
+
 function base(id: string, name: string, timeZone: string | null): Profile {
   return { externalId: id, displayName: name || id, timeZone, isBot: false, isDeleted: false, isPlatformAdmin: false };
 }

@@ -5,13 +5,8 @@ import { JobPostError, type JobMessage, type JobPoster } from '../jobs/ports';
 import { campaignCard, campaignSummary } from './cards/campaign';
 import { cardAttachment } from './cards/common';
 import { digestCard, digestSummary } from './cards/digest';
-import { errorCode, sendProactive, storedReference } from './conversations';
+import { connectorAnswer, errorCode, retryAfterSec, sendProactive, storedReference } from './conversations';
 import type { TeamsContext } from './context';
-
-/** Answers from the Bot Connector that mean the post was certainly not made, and will not be by trying again. */
-const PERMANENT = new Set([400, 403, 404]);
-/** Answers that mean "not now" (after botbuilder's own retries of 429). */
-const TRANSIENT = new Set([412, 429]);
 
 /**
  * Scheduled posts (digest, campaign reminders) on Teams: a proactive Adaptive Card into the configured channel,
@@ -38,9 +33,9 @@ export class TeamsJobPoster implements JobPoster {
     try {
       id = await sendProactive(this.ctx, storedReference(ref), render(message));
     } catch (err) {
-      const status = (err as { statusCode?: number }).statusCode;
-      if (status !== undefined && PERMANENT.has(status)) throw new JobPostError(errorCode(err), { permanent: true });
-      if (status !== undefined && TRANSIENT.has(status)) throw new JobPostError(errorCode(err), { permanent: false, retryAfterSec: retryAfter(err) });
+      const answer = connectorAnswer(err);
+      if (answer === 'permanent') throw new JobPostError(errorCode(err), { permanent: true });
+      if (answer === 'transient') throw new JobPostError(errorCode(err), { permanent: false, retryAfterSec: retryAfterSec(err) });
       // No answer, or a server error: the card may or may not be in the channel.
       throw err;
     }
@@ -60,10 +55,4 @@ function render(message: JobMessage): Partial<Activity> {
     case 'campaign':
       return { type: 'message', summary: campaignSummary(message.post), attachments: [cardAttachment(campaignCard(message.post))] };
   }
-}
-
-function retryAfter(err: unknown): number | undefined {
-  const headers = (err as { response?: { headers?: { get?: (k: string) => string | undefined } } }).response?.headers;
-  const v = Number(headers?.get?.('retry-after'));
-  return Number.isFinite(v) && v > 0 ? v : undefined;
 }

@@ -1,8 +1,10 @@
+import { threeNotesCompletedText } from '../../src/core/campaign-copy';
 import { DEFAULT_SETTINGS } from '../../src/core/settings';
+import { boldToMarkdown } from '../../src/teams/cards/common';
 import { saveSetting } from '../../src/core/settings-store';
 import { testDatabases } from '../helpers/db';
 import { cardOf, cardText } from '../helpers/fake-connector';
-import { ALICE, BOB, BOT, CAROL, CHANNEL, TENANT, channelMessage, personalMessage } from '../helpers/teams-activities';
+import { ALICE, BOB, BOT, CAROL, CHANNEL, DAN, GINA, TENANT, channelMessage, personalChatId, personalMessage } from '../helpers/teams-activities';
 import { useTeamsE2E } from '../helpers/teams-e2e';
 
 /**
@@ -64,5 +66,29 @@ describe.each(testDatabases())('Customer Service Week on Teams, end to end on %s
     e.connector.reset();
     await e.send(personalMessage(url(), { parts: ['stats'] }));
     expect(cardText(cardOf(e.connector.sent()[0].body))).not.toContain('Three-notes');
+  });
+
+  it('congratulates a giver once, in their personal chat, when they have thanked three different people', async () => {
+    now = new Date('2026-10-06T09:30:00Z');
+    // Gina talks to the bot privately first, so her personal chat is known.
+    await e.send(personalMessage(url(), { parts: ['help'] }));
+    const toGina = () => e.connector.sent().filter((c) => c.conversationId === personalChatId(GINA));
+    e.connector.reset();
+
+    await e.send(channelMessage(url(), { parts: [BOT, ' thanks ', ALICE, ' for calling the customer back within the hour'] }));
+    await e.send(channelMessage(url(), { parts: [BOT, ' thanks ', BOB, ' for rewriting the refund macro'] }));
+    expect(toGina()).toHaveLength(0);
+    await e.send(channelMessage(url(), { parts: [BOT, ' thanks ', CAROL, ' for covering the phones at lunch'] }));
+    const [congratulation, ...more] = toGina();
+    expect(more).toHaveLength(0);
+    expect(congratulation.body.text).toBe(boldToMarkdown(threeNotesCompletedText()));
+    const gina = await e.db.db.selectFrom('person').select('id').where('external_id', '=', GINA.id).executeTakeFirstOrThrow();
+    const notices = await e.db.db.selectFrom('notice').select(['kind', 'period']).where('person_id', '=', gina.id).execute();
+    expect(notices).toEqual([{ kind: 'three-notes', period: 'csw-2026' }]);
+
+    // A fourth person thanked: no second congratulation.
+    await e.send(channelMessage(url(), { parts: [BOT, ' thanks ', DAN, ' for the escalation checklist'] }));
+    expect(await e.count('kudos')).toBe(4);
+    expect(toGina()).toHaveLength(1);
   });
 });

@@ -7,15 +7,15 @@ describe.each(testDatabases())('Teams messages end to end on %s', (kind) => {
   const e = useTeamsE2E(kind);
   const url = () => e.connector.url;
 
-  it('a mention message gives kudos and replies in the thread with an Adaptive Card 1.5 kudos card', async () => {
+  it('a mention message gives kudos and posts an Adaptive Card 1.5 kudos card in the thread', async () => {
     const msg = channelMessage(url(), { parts: [BOT, ' thanks ', ALICE, ' for untangling the refund flow #ownership'] });
     const res = await e.send(msg);
     expect(res.status).toBe(200);
 
+    // Posted proactively into the thread (the channel's conversation id with `;messageid=<root>`).
     const [reply] = e.connector.sent();
-    expect(reply.kind).toBe('reply');
     expect(reply.conversationId).toBe(msg.conversation.id);
-    expect(reply.activityId).toBe(msg.id);
+    expect(reply.conversationId).toContain(`;messageid=${msg.id}`);
     const card = cardOf(reply.body);
     expect(card).toMatchObject({ type: 'AdaptiveCard', version: '1.5' });
     expect(cardText(card)).toContain('<at>Gina Giver</at> gave kudos to <at>Alice Archer</at>');

@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { ConversationKind, ConversationRefRow, Database, KudosRow } from '../schema';
+import type { ConversationKind, ConversationRefRow, Database, KudosRow, WorkspaceRow } from '../schema';
 
-/** Teams only: conversation references, and kudos found by their card. */
+/** Teams only: conversation references, kudos found by their card, and the tenants the timers look after. */
 
 export interface ConversationRefInput {
   workspaceId: number;
@@ -61,6 +61,20 @@ export async function findPersonalRef(db: Kysely<Database>, workspaceId: number,
     .where('workspace_id', '=', workspaceId)
     .where('kind', '=', 'personal')
     .where('person_id', '=', personId)
+    .orderBy('updated_at', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/**
+ * The reference most recently refreshed in a tenant: where its Bot Connector is (serviceUrl) and who the bot is
+ * there, for opening a personal chat with someone the bot has never talked to privately.
+ */
+export async function findLatestRef(db: Kysely<Database>, workspaceId: number): Promise<ConversationRefRow | undefined> {
+  return db
+    .selectFrom('conversation_ref')
+    .selectAll()
+    .where('workspace_id', '=', workspaceId)
     .orderBy('updated_at', 'desc')
     .limit(1)
     .executeTakeFirst();
@@ -135,6 +149,22 @@ export async function listPeopleByName(db: Kysely<Database>, workspaceId: number
     .where('is_bot', '=', false)
     .where('is_deleted', '=', false)
     .orderBy('display_name')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * Installed Teams tenants after `afterId` (by id, at most `limit`): the timers visit them a page per tick,
+ * wrapping around, so the work per tick stays bounded however many tenants there are.
+ */
+export async function listInstalledTeamsWorkspaces(db: Kysely<Database>, afterId: number, limit: number): Promise<WorkspaceRow[]> {
+  return db
+    .selectFrom('workspace')
+    .selectAll()
+    .where('platform', '=', 'teams')
+    .where('uninstalled_at', 'is', null)
+    .where('id', '>', afterId)
+    .orderBy('id')
     .limit(limit)
     .execute();
 }

@@ -1,7 +1,9 @@
+import { replaceMentions } from '../../core/mention';
+import type { PublishOutcome } from '../../core/publish';
 import { allowanceText, refusalText, skipText, type Refusal, type Skip } from '../../core/refusals';
 import type { PersonStats } from '../../core/stats';
 import type { AllowanceView, KudosView, ValueView } from '../../core/types';
-import { adaptiveCard, emojiFor, listJoin, textBlock, type AdaptiveCard } from './common';
+import { adaptiveCard, emojiFor, listJoin, textBlock, userText, type AdaptiveCard } from './common';
 
 /** Replies to one person: plain markdown text (Teams renders it), or a card where layout helps. */
 
@@ -28,6 +30,42 @@ export function confirmationMessage(k: KudosView, skipped: Skip[], allowance: Al
 
 export function skippedMessage(skipped: Skip[], names: Map<string, string>): string {
   return `Your kudos is posted. Left out: ${skipped.map((s) => skipText(s, nameOf(names))).join(', ')}.`;
+}
+
+/**
+ * What the giver is told when their kudos counts but its card did not (or not yet) go out; null when all is well
+ * (posted, or posted by someone else: a re-delivery, the sweep).
+ */
+export function postNotice(outcome: PublishOutcome): string | null {
+  switch (outcome.status) {
+    case 'failed':
+      return "⚠️ Your kudos is recorded and counts, but I couldn't post its card here. Add me to this team or chat, or ask an admin to set a kudos channel.";
+    case 'later':
+      return '⏳ Your kudos is recorded and counts. Teams asked me to slow down, so its card will follow in a few minutes.';
+    case 'unknown':
+      return "⚠️ Your kudos is recorded and counts, but Teams didn't answer when I posted its card, so it may not show.";
+    default:
+      return null;
+  }
+}
+
+/** A private note to a reactor whose reactions stopped counting (their daily allowance is used up). */
+export function reactionAllowanceMessage(refusal: Extract<Refusal, { code: 'allowance' }>, names: Map<string, string>): string {
+  return `✋ ${refusalText(refusal, nameOf(names))} Reactions on kudos cards stop adding thanks until then; your reactions still show.`;
+}
+
+/** A recipient told privately about kudos they received: one written kudos as itself, several as a summary. */
+export function kudosDmMessage(kudos: KudosView[]): string {
+  const from = (k: KudosView) => `**${k.giver.displayName || 'Someone'}**`;
+  const [only] = kudos;
+  if (kudos.length === 1 && only.message) {
+    const values = only.values.length ? `\n\n${only.values.map((v) => `${emojiFor(v.emoji)} ${v.label}`).join('   ')}` : '';
+    const people = new Map([only.giver, ...only.recipients].map((p) => [p.externalId, p.displayName]));
+    const message = replaceMentions(userText(only.message), (id) => `**${people.get(id) || 'someone'}**`);
+    return `🎉 ${from(only)} gave you kudos: ${message}${values}`;
+  }
+  const givers = [...new Set(kudos.map(from))];
+  return `🎉 You received ${kudos.length === 1 ? 'a kudos' : `${kudos.length} kudos`} from ${listJoin(givers)}.`;
 }
 
 export function duplicateMessage(k: KudosView): string {

@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { MessagingExtensionActionResponse, TaskModuleResponse } from 'botbuilder';
 import { giveKudos } from '../../core/give';
-import { allowanceText, skipText } from '../../core/refusals';
-import { loadSettings } from '../../core/settings-store';
-import { listValues } from '../../db/queries/values';
+import { giveGuide } from '../../core/help';
+import type { LiveReply } from '../../core/ports';
+import { publishKudos } from '../../core/publish';
+import { allowanceText, refusalsByField, skipText } from '../../core/refusals';
 import { conversationKind } from '../activity';
 import { cardAttachment, listJoin } from '../cards/common';
 import { FIELD, GIVE_FORM, giveFormCard, splitChoices, type GiveFormInput } from '../cards/give-form';
-import { refusalsByField } from '../../core/refusals';
+import { postNotice } from '../cards/messages';
 import type { TeamsContext, Turn } from '../context';
-import { cardNotice, postKudosCard, type CardTarget } from '../deliver';
-import { namesFor } from './message';
+import { firstThatPosts, turnReply } from '../notifier';
+import { namesFor, placeHere } from './message';
 
 type FormResponse = TaskModuleResponse & MessagingExtensionActionResponse;
 
@@ -37,7 +38,7 @@ function popup(text: string): FormResponse {
  * card button). From a message, its author is already picked and the message is quoted.
  */
 export async function fetchGiveForm(ctx: TeamsContext, turn: Turn, payload?: MessagePayload | null): Promise<FormResponse> {
-  const [settings, values] = await Promise.all([loadSettings(ctx.db, turn.ws.id), listValues(ctx.db, turn.ws.id, { activeOnly: true })]);
+  const { settings, values } = await giveGuide(ctx.db, turn.ws);
   const author = payload?.from?.user;
   const me = turn.tc.activity.from;
   const people = author?.id && author.id !== me.id && author.id !== me.aadObjectId ? [{ id: author.id, name: author.displayName ?? '' }] : [];
@@ -95,8 +96,8 @@ export async function submitGiveForm(ctx: TeamsContext, turn: Turn, data: Record
     permalink,
   });
   if (result.status === 'refused') {
-    const [settings, valueRows] = await Promise.all([loadSettings(ctx.db, turn.ws.id), listValues(ctx.db, turn.ws.id, { activeOnly: true })]);
-    const names = await namesFor(ctx, turn, recipients);
+    const { settings, values: valueRows } = await giveGuide(ctx.db, turn.ws);
+    const names = namesFor(turn, result.people);
     return dialog({
       values: valueRows,
       valueRequired: settings.valueRequired,
@@ -107,21 +108,22 @@ export async function submitGiveForm(ctx: TeamsContext, turn: Turn, data: Record
     });
   }
   const who = listJoin(result.kudos.recipients.map((r) => r.displayName || 'someone'));
-  const settings = await loadSettings(ctx.db, turn.ws.id);
-  const here: CardTarget = { kind: 'here', tc: turn.tc };
-  const kudosChannel: CardTarget[] = settings.kudosChannel ? [{ kind: 'channel', channelId: settings.kudosChannel }] : [];
-  // From a personal chat the kudos channel comes first; from a chat the bot is not part of, it is the next best place.
-  const targets = conversationKind(a) === 'personal' ? [...kudosChannel, here] : [here, ...kudosChannel];
-  const outcome = await postKudosCard(ctx, turn.ws, result.kudos, targets);
+  const settings = result.status === 'given' ? result.settings : (await giveGuide(ctx.db, turn.ws)).settings;
+  // The card goes where a message would put it. A form can be used in a chat the bot is not part of: there the
+  // turn's own reply fails too, and the kudos channel is the next best place.
+  const kudosChannel = settings.kudosChannel;
+  const elsewhere: LiveReply[] =
+    conversationKind(a) !== 'personal' && kudosChannel ? [{ post: (k) => turn.core.notifier.postKudos(turn.ws, k, { channelId: kudosChannel }) }] : [];
+  const outcome = await publishKudos(turn.core, turn.ws, result.kudos, placeHere(turn, settings), firstThatPosts([turnReply(turn.tc), ...elsewhere]));
   if (result.status === 'duplicate') return popup(`Your kudos to ${who} is already recorded.`);
   const lines = [`Kudos sent to ${who}!`];
   if (result.skipped.length) {
-    const names = await namesFor(ctx, turn, recipients);
+    const names = namesFor(turn, result.people);
     lines.push(`Left out: ${result.skipped.map((s) => skipText(s, (id) => names.get(id) || 'someone')).join(', ')}.`);
   }
   lines.push(allowanceText(result.allowance));
-  const notice = cardNotice(outcome);
-  if (notice) lines.push(notice.replace(/^⚠️ /, ''));
+  const notice = postNotice(outcome);
+  if (notice) lines.push(notice.replace(/^\S+ /, ''));
   return popup(lines.join(' '));
 }
 

@@ -5,8 +5,7 @@ import { clientTimeZone, conversationBase, conversationKind, teamIdOf } from '..
 import { ensureFirstAdmins } from '../admins';
 import { helpCard, welcomeMessage } from '../cards/messages';
 import { cardAttachment } from '../cards/common';
-import { loadSettings } from '../../core/settings-store';
-import { listValues } from '../../db/queries/values';
+import { giveGuide } from '../../core/help';
 import type { TeamsContext, Turn } from '../context';
 import type { Activity } from 'botbuilder';
 
@@ -51,7 +50,7 @@ async function installed(ctx: TeamsContext, turn: Turn): Promise<void> {
 
 async function welcome(ctx: TeamsContext, turn: Turn): Promise<void> {
   if (conversationKind(turn.tc.activity) === 'personal') {
-    const [settings, values] = await Promise.all([loadSettings(ctx.db, turn.ws.id), listValues(ctx.db, turn.ws.id, { activeOnly: true })]);
+    const { settings, values } = await giveGuide(ctx.db, turn.ws);
     await turn.tc.sendActivity({ type: 'message', attachments: [cardAttachment(helpCard(values, settings.allowancePerDay, settings.minMessageLength, turn.botName, false))] });
     return;
   }

@@ -1,12 +1,13 @@
 import { threeNotesProgressText } from '../../core/campaign-copy';
-import { challengeProgress } from '../../core/campaigns';
-import { allowanceToday, giveKudos } from '../../core/give';
+import { giveKudos } from '../../core/give';
+import { giveGuide } from '../../core/help';
 import { parseThanks, type ParsedThanks } from '../../core/parse-thanks';
-import { undoLastKudos } from '../../core/reverse';
-import { loadSettings } from '../../core/settings-store';
-import { personStats } from '../../core/stats';
-import { findPeople } from '../../db/queries/people';
-import { listValues } from '../../db/queries/values';
+import type { PostPlace } from '../../core/ports';
+import { placeFor, publishKudos } from '../../core/publish';
+import { undoLastKudos, withdrawPost } from '../../core/reverse';
+import type { Settings } from '../../core/settings';
+import { myStats } from '../../core/stats';
+import type { PersonRow } from '../../db/schema';
 import { conversationBase, conversationKind, mentionEntities } from '../activity';
 import { isAdmin } from '../admins';
 import { boldToMarkdown, cardAttachment } from '../cards/common';
@@ -15,6 +16,7 @@ import {
   duplicateMessage,
   helpCard,
   nothingToUndoMessage,
+  postNotice,
   refusalMessage,
   skippedMessage,
   statsCard,
@@ -24,7 +26,7 @@ import {
 import { SAVE_SETTINGS_VERB } from '../cards/settings-card';
 import { tellPrivately } from '../conversations';
 import type { TeamsContext, Turn } from '../context';
-import { cardNotice, postKudosCard, updateKudosCard, type CardTarget } from '../deliver';
+import { turnReply } from '../notifier';
 import { plainCommand, thanksTextFromActivity } from '../text';
 import { showSettings, submitSettingsMessage } from './settings';
 
@@ -56,36 +58,49 @@ export async function onMessage(ctx: TeamsContext, turn: Turn): Promise<void> {
 }
 
 async function help(ctx: TeamsContext, turn: Turn): Promise<void> {
-  const [settings, values] = await Promise.all([loadSettings(ctx.db, turn.ws.id), listValues(ctx.db, turn.ws.id, { activeOnly: true })]);
+  const { settings, values } = await giveGuide(ctx.db, turn.ws);
   const card = helpCard(values, settings.allowancePerDay, settings.minMessageLength, turn.botName, isAdmin(ctx, settings, turn.tc.activity.from));
   await turn.tc.sendActivity({ type: 'message', summary: 'How to use Kudos', attachments: [cardAttachment(card)] });
 }
 
 async function stats(ctx: TeamsContext, turn: Turn): Promise<void> {
   if (!turn.sender) return;
-  const [s, challenge] = await Promise.all([personStats(turn.core, turn.ws, turn.sender), challengeProgress(ctx.db, turn.ws, turn.sender.id, ctx.clock())]);
+  const s = await myStats(turn.core, turn.ws, turn.sender);
   // While Customer Service Week runs: the three-notes challenge too.
-  const extra = challenge ? [boldToMarkdown(threeNotesProgressText(challenge.distinct))] : [];
+  const extra = s.challenge ? [boldToMarkdown(threeNotesProgressText(s.challenge.distinct))] : [];
   await tellPrivately(ctx, turn, { type: 'message', summary: statsSummary(s), attachments: [cardAttachment(statsCard(s, extra))] });
 }
 
 async function undo(ctx: TeamsContext, turn: Turn): Promise<void> {
   if (!turn.sender) return;
-  const result = await undoLastKudos(turn.core, turn.ws, turn.sender);
+  const a = turn.tc.activity;
+  // Keyed by the message: the same activity handled again (a retry after a failure) withdraws nothing more.
+  const result = await undoLastKudos(turn.core, turn.ws, turn.sender, `teams:undo:${a.id}`);
   if (result.status === 'nothing_to_undo') {
     await tellPrivately(ctx, turn, { type: 'message', text: nothingToUndoMessage(result.windowMinutes) });
     return;
   }
-  const updated = await updateKudosCard(ctx, turn.ws, result.kudos.id, turn.tc);
-  const allowance = await allowanceToday(turn.core, turn.ws, turn.sender);
-  await tellPrivately(ctx, turn, { type: 'message', text: undoneMessage(result.kudos, allowance, updated) });
+  const { kudos, allowance } = result;
+  const hasCard = !!(kudos.postChannelId && kudos.postTs);
+  const redrawn = hasCard ? await withdrawPost(turn.core, turn.ws, kudos) : true;
+  await tellPrivately(ctx, turn, { type: 'message', text: undoneMessage(kudos, allowance, redrawn) });
 }
 
-/** Display names for sentences about these people: stored names first, then the names in the mentions. */
-export async function namesFor(ctx: TeamsContext, turn: Turn, ids: string[]): Promise<Map<string, string>> {
+/** Display names for sentences about people: the names Teams gave in the mentions, then the people the core knows. */
+export function namesFor(turn: Turn, people: PersonRow[]): Map<string, string> {
   const names = new Map(mentionEntities(turn.tc.activity).map((m) => [m.id, m.name]));
-  for (const p of await findPeople(ctx.db, turn.ws.id, ids)) if (p.display_name) names.set(p.external_id, p.display_name);
+  for (const p of people) if (p.display_name) names.set(p.external_id, p.display_name);
   return names;
+}
+
+/**
+ * Where a kudos given in this conversation is posted: in a channel or group chat, as an answer in its thread
+ * (a channel thread is the conversation id with `;messageid=<root>`); from a personal chat, in the kudos
+ * channel when one is set, else right there.
+ */
+export function placeHere(turn: Turn, settings: Pick<Settings, 'kudosChannel'>): PostPlace {
+  const here = turn.tc.activity.conversation.id;
+  return conversationKind(turn.tc.activity) === 'personal' ? placeFor(settings, { channelId: here }) : { channelId: here, threadTs: null };
 }
 
 async function give(ctx: TeamsContext, turn: Turn, draft: ParsedThanks): Promise<void> {
@@ -105,22 +120,18 @@ async function give(ctx: TeamsContext, turn: Turn, draft: ParsedThanks): Promise
     messageTs: a.id ?? null,
   });
   if (result.status === 'refused') {
-    const names = await namesFor(ctx, turn, draft.recipients);
-    await tellPrivately(ctx, turn, { type: 'message', text: refusalMessage(result.refusals, names, turn.botName) });
+    await tellPrivately(ctx, turn, { type: 'message', text: refusalMessage(result.refusals, namesFor(turn, result.people), turn.botName) });
     return;
   }
-  const settings = await loadSettings(ctx.db, turn.ws.id);
-  // In a channel or group chat the card answers in the thread; from a personal chat it goes to the kudos channel.
-  const here: CardTarget = { kind: 'here', tc: turn.tc };
-  const targets: CardTarget[] = personal && settings.kudosChannel ? [{ kind: 'channel', channelId: settings.kudosChannel }, here] : [here];
-  const outcome = await postKudosCard(ctx, turn.ws, result.kudos, targets);
+  // A re-delivery finds the kudos recorded: it is posted now only if a stop had left it unposted.
+  const settings = result.status === 'given' ? result.settings : (await giveGuide(ctx.db, turn.ws)).settings;
+  const outcome = await publishKudos(turn.core, turn.ws, result.kudos, placeHere(turn, settings), turnReply(turn.tc));
   if (result.status === 'duplicate') {
-    // Handled before (recorded, and posted now if a crash had left it unposted): nothing more to say.
     if (personal && outcome.status === 'claimed_elsewhere') await turn.tc.sendActivity(duplicateMessage(result.kudos));
     return;
   }
-  const notice = cardNotice(outcome);
-  const names = await namesFor(ctx, turn, draft.recipients);
+  const notice = postNotice(outcome);
+  const names = namesFor(turn, result.people);
   if (personal) {
     const confirm = confirmationMessage(result.kudos, result.skipped, result.allowance, names);
     await turn.tc.sendActivity(notice ? `${confirm}\n\n${notice}` : confirm);
