@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { Database, PersonRow, Platform, WorkspaceRow } from '../db/schema';
 import { insertAudit } from '../db/queries/audit';
 import { findPeople, upsertPerson } from '../db/queries/people';
+import { listPeopleByName } from '../db/queries/teams';
 import type { Clock } from './clock';
 import { PROFILE_TTL_MS } from './people';
 import type { SettingKey, Settings, SettingsSnapshot } from './settings';
@@ -214,6 +215,14 @@ export async function claimFirstAdmin(
   const admins = [...new Set([...operatorAdmins(workspace.platform, seeds), installer.external_id])];
   const saved = await saveSetting(db, { workspaceId: workspace.id, key: 'admins', value: admins, expectedVersion: snapshot.versions.admins, actorId: installer.id });
   return saved.status === 'saved';
+}
+
+/**
+ * People an admin can pick for the admin list where the platform offers no people picker of its own (Teams
+ * cards): those Kudos has met, not bots or deactivated, by name.
+ */
+export async function adminCandidates(db: Kysely<Database>, workspaceId: number, limit = 200): Promise<Array<{ id: string; name: string }>> {
+  return (await listPeopleByName(db, workspaceId, limit)).map((p) => ({ id: p.external_id, name: p.display_name }));
 }
 
 /** Records an admin action that is not a setting (e.g. "Post digest now") in the audit log, as done by the checked admin. */

@@ -44,7 +44,7 @@ function settingBlocks(key: HomeSettingKey, s: Settings, ctx: SettingModalContex
     case 'digest': {
       const d = s.digest;
       return [
-        input('enabled', 'Weekly digest', radio([['on', 'On: post it every week'], ['off', 'Off']], d.enabled ? 'on' : 'off')),
+        input('enabled', SETTING_LABELS.digest, radio([['on', 'On: post it every week'], ['off', 'Off']], d.enabled ? 'on' : 'off')),
         input('channel', 'Post it in', conversationSelect(d.channel), { optional: true, hint: 'Leave empty to use the kudos channel.' }),
         input('weekday', 'Day', {
           type: 'static_select',

@@ -1,10 +1,11 @@
 import type { AdaptiveCardInvokeResponse, AdaptiveCardInvokeValue } from 'botbuilder';
-import { adminListProblem, checkAdmin, saveSettingAsAdmin, type AdminCheck } from '../../core/admin';
+import { adminCandidates, adminListProblem, checkAdmin, saveSettingAsAdmin, type AdminCheck } from '../../core/admin';
 import { SETTING_LABELS } from '../../core/setting-labels';
 import { fieldErrors, formFieldLabel, readSettingForm, type SettingForm } from '../../core/settings-form';
 import { loadSettingsSnapshot } from '../../core/settings-store';
 import type { SettingKey, SettingsSnapshot } from '../../core/settings';
-import { listChannelRefs, listPeopleByName } from '../../db/queries/teams';
+// Teams-only storage: the channels the bot learned from conversation references (Teams has no channel picker).
+import { listChannelRefs } from '../../db/queries/teams';
 import { conversationKind } from '../activity';
 import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment, listJoin } from '../cards/common';
 import { CARD_INPUTS, CARD_KEYS, NONE, SAVE_SETTINGS_VERB, settingsCard, type CardInputId, type CardKey, type SettingsCardInput } from '../cards/settings-card';
@@ -35,10 +36,7 @@ export async function showSettings(ctx: TeamsContext, turn: Turn): Promise<void>
   if (note && where === 'private') await turn.tc.sendActivity(note);
 }
 
-/**
- * The channels and people the card offers. Teams-only storage: the channels the bot learned from conversation
- * references, and the people it has met (Teams gives a bot no directory to search).
- */
+/** The channels (from the bot's stored conversation references) and the people the card offers. */
 async function cardInput(
   ctx: TeamsContext,
   turn: Turn,
@@ -46,12 +44,12 @@ async function cardInput(
   notice: SettingsCardInput['notice'],
   errors: SettingsCardInput['errors'] = {},
 ): Promise<SettingsCardInput> {
-  const [channels, people] = await Promise.all([listChannelRefs(ctx.db, turn.ws.id), listPeopleByName(ctx.db, turn.ws.id, 200)]);
+  const [channels, people] = await Promise.all([listChannelRefs(ctx.db, turn.ws.id), adminCandidates(ctx.db, turn.ws.id)]);
   return {
     settings: snapshot.settings,
     versions: snapshot.versions,
     channels: channels.filter((c) => c.channel_id).map((c) => ({ id: c.channel_id as string, name: c.name ?? '' })),
-    people: people.map((p) => ({ id: p.external_id, name: p.display_name })),
+    people,
     workspaceTimeZone: turn.ws.time_zone,
     notice,
     errors,
