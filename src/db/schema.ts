@@ -180,7 +180,7 @@ export interface JobRunTable {
 
 export type ConversationKind = 'personal' | 'groupChat' | 'channel';
 
-/** A Teams conversation the bot can write to (migrations/0004_teams.ts). */
+/** A Teams conversation the bot can write to (conversation_ref, migrations/0001_baseline.ts). */
 export interface ConversationRefTable {
   id: Generated<number>;
   workspace_id: number;
