@@ -49,7 +49,9 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
     opts.database ?? (await connectDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax }));
   const ownsDatabase = !opts.database;
   const migrated = await migrateToLatest(database.db, database.kind);
+  if (migrated.adopted) logger.info('adopted a database created before the migrations were squashed into one baseline');
   if (migrated.applied.length) logger.info({ applied: migrated.applied }, 'migrations applied');
+  if (migrated.ledgerInstalled) logger.info('ledger functions installed from src/db/ledger');
   const where = database.kind === 'postgres' ? 'postgres' : ownsDatabase ? `embedded (${config.dataDir})` : 'embedded';
   logger.info({ database: where }, 'database ready');
 

@@ -64,7 +64,7 @@ export function reactionGroup(e: Pick<ReactionEvent, 'channelId' | 'messageTs' |
 
 /**
  * Applies one reaction event: the rules judge the kudos it may give (outside any lock), then one round trip
- * applies it to the register and makes the group's kudos match (see kudos_apply_reaction, migration 0012).
+ * applies it to the register and makes the group's kudos match (see src/db/ledger/kudos_apply_reaction.sql).
  *
  * Callers process events that are stored durably before they were acknowledged (the inbox), and applying
  * one again changes nothing: so this commit does not wait for the disk. If the server stops first, the event
