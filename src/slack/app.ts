@@ -1,4 +1,4 @@
-import { App, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import { App, LogLevel } from '@slack/bolt';
 import type { ExtendedErrorHandlerArgs } from '@slack/bolt/dist/App';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock';
@@ -6,8 +6,7 @@ import type { CoreDeps } from '../core/give';
 import { publishLeftovers, sendDueDms } from '../core/publish';
 import { seedAdmins, slackSeedAdmins } from '../core/admin';
 import type { CampaignsPort } from '../core/home';
-import { DEFAULT_VALUES } from '../core/values';
-import { upsertWorkspace } from '../db/queries/workspaces';
+import { connectWorkspace } from '../core/workspaces';
 import type { Database, WorkspaceRow } from '../db/schema';
 import type { SlackConfig } from '../config';
 import type { Logger } from '../logger';
@@ -17,7 +16,8 @@ import type { SchedulerDeps } from '../jobs/scheduler';
 import { SlackApi, SlackCallError } from './api';
 import type { SlackContext } from './context';
 import { SlackDirectory } from './directory';
-import { belongsTo, workspaceKey, type SlackIdentity } from './identity';
+import { boltLogger } from './bolt-logger';
+import { belongsTo, fetchIdentity, workspaceKey, type SlackIdentity } from './identity';
 import { KudosReceiver, type HttpReply } from './receiver';
 import * as giveButton from './listeners/give-button';
 import * as giveModal from './listeners/give-modal';
@@ -238,36 +238,14 @@ export class SlackAdapter {
   private async resolveIdentity(): Promise<void> {
     for (;;) {
       try {
-        const res = await this.api.call<{
-          ok: boolean;
-          team_id?: string;
-          team?: string;
-          user_id?: string;
-          bot_id?: string;
-          enterprise_id?: string;
-          is_enterprise_install?: boolean;
-          url?: string;
-        }>('auth.test', {});
-        this.identity = {
-          teamId: res.team_id ?? null,
-          enterpriseId: res.enterprise_id ?? null,
-          isEnterpriseInstall: !!res.is_enterprise_install,
-          botUserId: String(res.user_id),
-          botId: res.bot_id ?? null,
-          teamName: res.team ?? null,
-          url: res.url ?? null,
-        };
-        this.ws = await upsertWorkspace(
-          this.opts.db,
-          {
-            platform: 'slack',
-            externalId: workspaceKey(this.identity),
-            enterpriseId: this.identity.enterpriseId,
-            name: this.identity.teamName,
-            botUserId: this.identity.botUserId,
-          },
-          DEFAULT_VALUES,
-        );
+        this.identity = await fetchIdentity(this.api);
+        this.ws = await connectWorkspace(this.opts.db, {
+          platform: 'slack',
+          externalId: workspaceKey(this.identity),
+          enterpriseId: this.identity.enterpriseId,
+          name: this.identity.teamName,
+          botUserId: this.identity.botUserId,
+        });
         this.opts.logger.info({ workspace: this.ws.external_id, name: this.identity.teamName }, 'connected to Slack');
         await this.seedAdminList();
         return;
@@ -280,20 +258,4 @@ export class SlackAdapter {
       }
     }
   }
-}
-
-function boltLogger(logger: Logger): BoltLogger {
-  const child = logger.child({ component: 'bolt' });
-  let level: LogLevel = LogLevel.WARN;
-  return {
-    debug: (...m: unknown[]) => child.debug(m.map(String).join(' ')),
-    info: (...m: unknown[]) => child.info(m.map(String).join(' ')),
-    warn: (...m: unknown[]) => child.warn(m.map(String).join(' ')),
-    error: (...m: unknown[]) => child.error(m.map(String).join(' ')),
-    setLevel: (l: LogLevel) => {
-      level = l;
-    },
-    getLevel: () => level,
-    setName: () => undefined,
-  };
 }
