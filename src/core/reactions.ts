@@ -5,7 +5,7 @@ import { firstNotice } from '../db/queries/notices';
 import { activePileOnNames, applyReactionWrite, findKudosByPost } from '../db/queries/reactions';
 import { retryOnConnectionLoss } from '../db/retry';
 import { allowanceRefusal, planGive, plannedView, type CoreDeps } from './give';
-import { resolvePeople } from './people';
+import { resolvePeople, type Resolved } from './people';
 import type { UseCaseDeps } from './ports';
 import { congratulateOnThreeNotes } from './publish';
 import type { Refusal } from './refusals';
@@ -158,38 +158,30 @@ export type ReactOutcome =
  */
 export async function react(deps: UseCaseDeps, r: ReactionInput): Promise<ReactOutcome> {
   const ws = r.workspace;
-  if (r.on.kind === 'message' && r.on.author === r.reactor) return { status: 'ignored' };
-
-  let target: ReactionTarget;
-  let involved: string[];
+  let parent: KudosView | undefined;
   if (r.on.kind === 'post') {
     const post = r.on.kudosId !== undefined ? await findKudosById(deps.db, ws.id, r.on.kudosId) : await findKudosByPost(deps.db, ws.id, r.channelId, r.messageTs);
-    if (!post || post.revoked_at) return { status: 'ignored' }; // another of the bot's messages, or withdrawn
-    const [parent] = await loadKudosViews(deps.db, ws.id, [post.id]);
-    // The giver reacting to their own kudos post adds nothing.
-    if (!parent || parent.giver.externalId === r.reactor) return { status: 'ignored' };
-    target = { kind: 'pileon', parent };
-    involved = [r.reactor, ...parent.recipients.map((p) => p.externalId)];
-  } else {
-    target = { kind: 'message', author: r.on.author, permalink: r.on.permalink, valueSlugs: [] };
-    involved = [r.reactor, r.on.author];
+    if (post && !post.revoked_at) [parent] = await loadKudosViews(deps.db, ws.id, [post.id]);
   }
+  const aim = reactionAim(r, parent);
+  if (aim.kind === 'ignore') return { status: 'ignored' };
+  const involved = aim.kind === 'pileon' ? [r.reactor, ...aim.parent.recipients.map((p) => p.externalId)] : [r.reactor, aim.author];
 
   // Settings, values and the people involved in one round trip, handed on to the give.
   const context = await loadGiveContext(deps.db, ws.id, involved);
-  if (target.kind === 'message') {
-    const valueSlugs = context.values.filter((v) => v.emoji === r.emoji).map((v) => v.slug);
-    if (!valueSlugs.length && !settingsFromRows(context.settings).settings.reactionEmoji.includes(r.emoji)) return { status: 'ignored' };
-    target.valueSlugs = valueSlugs;
+  let target: ReactionTarget;
+  if (aim.kind === 'pileon') {
+    target = { kind: 'pileon', parent: aim.parent };
+  } else {
+    const valueSlugs = thanksEmoji(r.emoji, context.values, settingsFromRows(context.settings).settings.reactionEmoji);
+    if (!valueSlugs) return { status: 'ignored' };
+    target = { kind: 'message', author: aim.author, permalink: aim.permalink, valueSlugs };
   }
   const now = deps.clock();
   const people = await resolvePeople(deps.db, deps.directory, ws, involved, now, context.people);
   const reactor = people.get(r.reactor);
-  if (!reactor?.found || reactor.person.is_bot || reactor.person.is_deleted) return { status: 'ignored' };
-  if (target.kind === 'message') {
-    const author = people.get(target.author);
-    if (!author?.found || author.person.is_bot || author.person.is_deleted) return { status: 'ignored' };
-  }
+  const author = target.kind === 'message' ? people.get(target.author) : undefined;
+  if (!canThank(reactor) || (target.kind === 'message' && !canThank(author)) || !reactor?.found) return { status: 'ignored' };
   const known = [...people.values()].flatMap((p) => (p.found ? [p.person] : []));
 
   const outcome = await applyReaction(
@@ -208,13 +200,44 @@ export async function react(deps: UseCaseDeps, r: ReactionInput): Promise<ReactO
     },
     { ...context, people: known },
   );
-  const parent = target.kind === 'pileon' ? target.parent : undefined;
   if (outcome.status === 'given') await congratulateOnThreeNotes(deps, ws, outcome.kudos, reactor.person);
   if (parent && (outcome.status === 'given' || outcome.status === 'revoked') && deps.notifier.showPileOns) {
     await deps.notifier.showPileOns(ws, parent, await activePileOnNames(deps.db, ws.id, parent.id)).catch(() => false);
   }
   if (outcome.status === 'refused') await noteAllowanceOnceADay(deps, ws, reactor.person, r.channelId, outcome.refusals, parent);
   return { ...outcome, involved, parent };
+}
+
+/** What a reaction aims at, by the rules that need no lookup of people. */
+export type ReactionAim =
+  | { kind: 'ignore'; why: 'own_message' | 'not_a_kudos_post' | 'own_kudos' }
+  | { kind: 'pileon'; parent: KudosView }
+  | { kind: 'message'; author: string; permalink: string | null };
+
+/**
+ * The first rules of a reaction: on a person's message it thanks the author (never oneself); on the bot's post
+ * it is a pile-on only when the post is a kudos still standing (`parent`), and not by that kudos' own giver.
+ */
+export function reactionAim(r: Pick<ReactionInput, 'reactor' | 'on'>, parent: KudosView | undefined): ReactionAim {
+  if (r.on.kind === 'message') {
+    return r.on.author === r.reactor ? { kind: 'ignore', why: 'own_message' } : { kind: 'message', author: r.on.author, permalink: r.on.permalink };
+  }
+  if (!parent || parent.revokedAt) return { kind: 'ignore', why: 'not_a_kudos_post' };
+  return parent.giver.externalId === r.reactor ? { kind: 'ignore', why: 'own_kudos' } : { kind: 'pileon', parent };
+}
+
+/**
+ * Whether an emoji on a message means thanks: a value's emoji (the kudos then carries those values) or one of
+ * the workspace's thank-you reactions. Null when it is any other emoji.
+ */
+export function thanksEmoji(emoji: string, values: ReadonlyArray<{ slug: string; emoji: string }>, reactionEmoji: readonly string[]): string[] | null {
+  const valueSlugs = values.filter((v) => v.emoji === emoji).map((v) => v.slug);
+  return valueSlugs.length || reactionEmoji.includes(emoji) ? valueSlugs : null;
+}
+
+/** People who can take part in a reaction kudos: known to the platform, not a bot, not deactivated. */
+export function canThank(p: Resolved | undefined): boolean {
+  return !!p?.found && !p.person.is_bot && !p.person.is_deleted;
 }
 
 /** Tells a reactor, once per local day, that their reactions stopped counting (the allowance is used up). */
