@@ -1,6 +1,6 @@
 import { TurnContext, type Activity, type ChannelAccount, type ConversationReference } from 'botbuilder';
 import type { SendResult } from '../core/ports';
-import { findLatestRef, findPersonalRef, upsertConversationRef } from '../db/queries/teams';
+import { findConversationRef, findLatestRef, findPersonalRef, upsertConversationRef } from '../db/queries/teams';
 import type { ConversationRefRow, PersonRow, WorkspaceRow } from '../db/schema';
 import { channelData, conversationBase, conversationKind, referenceTo, teamIdOf } from './activity';
 import type { TeamsContext, Turn } from './context';
@@ -49,6 +49,15 @@ export async function sendProactive(
     id = (await tc.sendActivity(activity))?.id;
   });
   return id;
+}
+
+/**
+ * The reference for sending into a conversation the bot has heard from, or undefined when it has not. A channel
+ * thread (`<channel>;messageid=<root>`) is reached through its channel's reference.
+ */
+export async function referenceFor(ctx: TeamsContext, ws: WorkspaceRow, conversationId: string): Promise<Partial<ConversationReference> | undefined> {
+  const row = await findConversationRef(ctx.db, ws.id, conversationBase(conversationId));
+  return row && referenceTo(storedReference(row), conversationId);
 }
 
 export function storedReference(row: ConversationRefRow): Partial<ConversationReference> {

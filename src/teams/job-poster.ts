@@ -1,11 +1,10 @@
 import type { Activity } from 'botbuilder';
-import { findConversationRef } from '../db/queries/teams';
 import type { WorkspaceRow } from '../db/schema';
 import { JobPostError, type JobMessage, type JobPoster } from '../jobs/ports';
 import { campaignCard, campaignSummary } from './cards/campaign';
 import { cardAttachment } from './cards/common';
 import { digestCard, digestSummary } from './cards/digest';
-import { connectorAnswer, errorCode, retryAfterSec, sendProactive, storedReference } from './conversations';
+import { connectorAnswer, errorCode, referenceFor, retryAfterSec, sendProactive } from './conversations';
 import type { TeamsContext } from './context';
 
 /**
@@ -24,14 +23,14 @@ export class TeamsJobPoster implements JobPoster {
   }
 
   async post(workspace: WorkspaceRow, channel: string, message: JobMessage, runId: number): Promise<string> {
-    const ref = await findConversationRef(this.ctx.db, workspace.id, channel);
+    const ref = await referenceFor(this.ctx, workspace, channel);
     if (!ref) {
       this.ctx.logger.warn({ channel, runId }, 'no conversation reference for the channel of a scheduled post: add Kudos to its team');
       throw new JobPostError('channel_unknown', { permanent: true });
     }
     let id: string | undefined;
     try {
-      id = await sendProactive(this.ctx, storedReference(ref), render(message));
+      id = await sendProactive(this.ctx, ref, render(message));
     } catch (err) {
       const answer = connectorAnswer(err);
       if (answer === 'permanent') throw new JobPostError(errorCode(err), { permanent: true });

@@ -2,13 +2,11 @@ import type { Activity, TurnContext } from 'botbuilder';
 import { threeNotesCompletedText } from '../core/campaign-copy';
 import type { LiveReply, Note, Notifier, PostAttempt, PostPlace, SendResult } from '../core/ports';
 import type { KudosView } from '../core/types';
-import { findConversationRef } from '../db/queries/teams';
 import type { PersonRow, WorkspaceRow } from '../db/schema';
-import { conversationBase, referenceTo } from './activity';
 import { boldToMarkdown, cardAttachment } from './cards/common';
 import { kudosCard, kudosSummary } from './cards/kudos-card';
 import { kudosDmMessage, reactionAllowanceMessage } from './cards/messages';
-import { connectorAnswer, errorCode, retryAfterSec, sendPrivately, sendProactive, storedReference } from './conversations';
+import { connectorAnswer, errorCode, referenceFor, retryAfterSec, sendPrivately, sendProactive } from './conversations';
 import type { TeamsContext } from './context';
 
 /**
@@ -33,11 +31,11 @@ export class TeamsNotifier implements Notifier {
       return r.status === 'failed' ? { status: 'failed', channelId: conversationId, reason } : r;
     };
     if (!conversationId) return viaLive('no_place');
-    const ref = await findConversationRef(this.ctx.db, ws.id, conversationBase(conversationId));
+    const ref = await referenceFor(this.ctx, ws, conversationId);
     if (!ref) return viaLive('not_in_conversation');
     let id: string | undefined;
     try {
-      id = await sendProactive(this.ctx, referenceTo(storedReference(ref), conversationId), kudosActivity(kudos));
+      id = await sendProactive(this.ctx, ref, kudosActivity(kudos));
     } catch (err) {
       const answer = connectorAnswer(err);
       if (answer === 'transient') return later(conversationId, err);
@@ -81,11 +79,11 @@ export class TeamsNotifier implements Notifier {
   private async redraw(ws: WorkspaceRow, kudos: KudosView, pileOnNames: string[]): Promise<boolean> {
     const conversationId = kudos.postChannelId;
     if (!conversationId || !kudos.postTs) return false;
-    const ref = await findConversationRef(this.ctx.db, ws.id, conversationBase(conversationId));
+    const ref = await referenceFor(this.ctx, ws, conversationId);
     if (!ref) return false;
     const activity = { ...kudosActivity(kudos, pileOnNames), id: kudos.postTs };
     try {
-      await this.ctx.adapter.proactive(referenceTo(storedReference(ref), conversationId), async (tc) => {
+      await this.ctx.adapter.proactive(ref, async (tc) => {
         await tc.updateActivity(activity);
       });
       return true;

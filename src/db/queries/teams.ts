@@ -108,16 +108,24 @@ export async function listTeamIds(db: Kysely<Database>, workspaceId: number, lim
   return rows.map((r) => r.team_id as string);
 }
 
-/** Forgets a team's channels (the bot was removed from the team) or one conversation. Returns how many rows went. */
-export async function deleteConversationRefs(
+/**
+ * Forgets a team's channels (the bot was removed from the team) or one conversation; a tenant left with no
+ * conversation is marked uninstalled (its history stays, scheduled posts stop). Returns how many are left.
+ */
+export async function forgetConversations(
   db: Kysely<Database>,
   workspaceId: number,
   which: { teamId: string } | { conversationId: string },
+  now: Date,
 ): Promise<number> {
-  let q = db.deleteFrom('conversation_ref').where('workspace_id', '=', workspaceId);
-  q = 'teamId' in which ? q.where('team_id', '=', which.teamId) : q.where('conversation_id', '=', which.conversationId);
-  const res = await q.executeTakeFirst();
-  return Number(res.numDeletedRows);
+  return db.transaction().execute(async (tx) => {
+    let q = tx.deleteFrom('conversation_ref').where('workspace_id', '=', workspaceId);
+    q = 'teamId' in which ? q.where('team_id', '=', which.teamId) : q.where('conversation_id', '=', which.conversationId);
+    await q.execute();
+    const left = await countConversationRefs(tx, workspaceId);
+    if (left === 0) await tx.updateTable('workspace').set({ uninstalled_at: now }).where('id', '=', workspaceId).execute();
+    return left;
+  });
 }
 
 export async function countConversationRefs(db: Kysely<Database>, workspaceId: number): Promise<number> {

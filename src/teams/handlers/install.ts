@@ -1,5 +1,5 @@
 import { DEFAULT_VALUES } from '../../core/values';
-import { countConversationRefs, deleteConversationRefs } from '../../db/queries/teams';
+import { forgetConversations } from '../../db/queries/teams';
 import { upsertWorkspace } from '../../db/queries/workspaces';
 import { clientTimeZone, conversationBase, conversationKind, teamIdOf } from '../activity';
 import { ensureFirstAdmins } from '../admins';
@@ -64,10 +64,9 @@ async function welcome(ctx: TeamsContext, turn: Turn): Promise<void> {
 async function removed(ctx: TeamsContext, turn: Turn): Promise<void> {
   const a = turn.tc.activity;
   const teamId = teamIdOf(a);
-  await deleteConversationRefs(ctx.db, turn.ws.id, teamId ? { teamId } : { conversationId: conversationBase(a.conversation.id) });
-  const left = await countConversationRefs(ctx.db, turn.ws.id);
+  const which = teamId ? { teamId } : { conversationId: conversationBase(a.conversation.id) };
+  const left = await forgetConversations(ctx.db, turn.ws.id, which, ctx.clock());
   if (left === 0) {
-    await ctx.db.updateTable('workspace').set({ uninstalled_at: ctx.clock() }).where('id', '=', turn.ws.id).execute();
     ctx.logger.warn({ tenant: turn.tenant }, 'Kudos was removed from its last Teams conversation in this tenant');
   } else {
     ctx.logger.info({ tenant: turn.tenant, left }, 'Kudos was removed from a Teams conversation');
