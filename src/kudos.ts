@@ -85,8 +85,8 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
         const ok = Object.values(checks).every(Boolean);
         return json(ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks });
       },
-      slack: slack ? (req, body) => slack.handleHttp(req.headers, body) : undefined,
-      teams: teams ? (req, res, body) => teams.handleHttp(req, res, body) : undefined,
+      slack,
+      teams,
     },
     logger,
   );

@@ -4,7 +4,6 @@ import { allowanceUsed } from '../db/queries/allowance';
 import { loadGiveContext, type GiveContextRows } from '../db/queries/give-context';
 import { findKudosBySourceKey, loadKudosViews } from '../db/queries/kudos';
 import { recordKudos, type RecordKudosArgs } from '../db/queries/record-kudos';
-import { retryOnConnectionLoss } from '../db/retry';
 import type { Clock } from './clock';
 import { resolvePeople } from './people';
 import type { Refusal, Skip } from './refusals';
@@ -71,7 +70,7 @@ export async function planGive(
 ): Promise<GivePlan | { status: 'refused'; refusals: Refusal[]; people: PersonRow[] }> {
   const { db } = deps;
   const now = deps.clock();
-  const ctx = preloaded ?? (await retryOnConnectionLoss(() => loadGiveContext(db, workspace.id, [req.giver, ...req.recipients])));
+  const ctx = preloaded ?? (await loadGiveContext(db, workspace.id, [req.giver, ...req.recipients]));
   const { settings } = settingsFromRows(ctx.settings);
   const people = await resolvePeople(db, deps.directory, workspace, [req.giver, ...req.recipients], now, ctx.people);
   const known = [...people.values()].flatMap((r) => (r.found ? [r.person] : []));
@@ -139,8 +138,8 @@ export async function giveKudos(
     const earlier = await findKudosBySourceKey(db, workspace.id, req.sourceKey);
     return earlier ? duplicate(db, workspace.id, earlier.id) : plan;
   }
-  // Keyed by source_key, so a retry after a dropped connection records once or finds the first attempt.
-  const outcome = await retryOnConnectionLoss(() => recordKudos(db, plan.record));
+  // Keyed by source_key, so the ledger's retry after a dropped connection records once or finds the first attempt.
+  const outcome = await recordKudos(db, plan.record);
   if (outcome.status === 'duplicate') {
     const earlier = await findKudosBySourceKey(db, workspace.id, req.sourceKey);
     return duplicate(db, workspace.id, earlier!.id);

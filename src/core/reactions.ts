@@ -3,7 +3,6 @@ import { loadGiveContext, type GiveContextRows } from '../db/queries/give-contex
 import { findKudosById, loadKudosViews } from '../db/queries/kudos';
 import { firstNotice } from '../db/queries/notices';
 import { activePileOnNames, applyReactionWrite, findKudosByPost } from '../db/queries/reactions';
-import { retryOnConnectionLoss } from '../db/retry';
 import { allowanceRefusal, planGive, plannedView, type CoreDeps } from './give';
 import { resolvePeople, type Resolved } from './people';
 import type { UseCaseDeps } from './ports';
@@ -73,18 +72,16 @@ export function reactionGroup(e: Pick<ReactionEvent, 'channelId' | 'messageTs' |
 export async function applyReaction(deps: CoreDeps, e: ReactionEvent, preloaded?: GiveContextRows): Promise<ReactionOutcome> {
   const group = reactionGroup(e, e.reactor.external_id);
   const plan = await planGive(deps, e.workspace, giveRequest(e, group), preloaded);
-  const outcome = await retryOnConnectionLoss(() =>
-    applyReactionWrite(deps.db, {
-      key: { workspaceId: e.workspace.id, channelId: e.channelId, messageTs: e.messageTs, reactor: e.reactor.external_id, emoji: e.emoji },
-      eventTs: e.eventTs,
-      present: e.added,
-      group,
-      anyEmoji: e.target.kind === 'pileon',
-      reactorId: e.reactor.id,
-      give: plan.status === 'planned' ? plan.record : null,
-      at: deps.clock(),
-    }),
-  );
+  const outcome = await applyReactionWrite(deps.db, {
+    key: { workspaceId: e.workspace.id, channelId: e.channelId, messageTs: e.messageTs, reactor: e.reactor.external_id, emoji: e.emoji },
+    eventTs: e.eventTs,
+    present: e.added,
+    group,
+    anyEmoji: e.target.kind === 'pileon',
+    reactorId: e.reactor.id,
+    give: plan.status === 'planned' ? plan.record : null,
+    at: deps.clock(),
+  });
   switch (outcome.status) {
     case 'given':
       if (plan.status !== 'planned') throw new Error('a reaction kudos was recorded without a plan');

@@ -12,9 +12,10 @@ import type { Database } from './schema';
  */
 export function batched<I, O>(
   run: (inputs: I[]) => Promise<O[]>,
-  opts: { max?: number; canJoin?: (batch: I[], next: I) => boolean } = {},
+  opts: { max?: number; canJoin?: (batch: I[], next: I) => boolean; retry?: boolean } = {},
 ): (input: I) => Promise<O> {
   const max = opts.max ?? 100;
+  const attempt = opts.retry ? (inputs: I[]) => retryOnConnectionLoss(() => run(inputs)) : run;
   let waiting: Array<{ input: I; done: (o: O) => void; fail: (e: unknown) => void }> = [];
   let running = false;
   const flush = async (): Promise<void> => {
@@ -28,7 +29,7 @@ export function batched<I, O>(
       }
       waiting = later;
       try {
-        const out = await run(batch.map((b) => b.input));
+        const out = await attempt(batch.map((b) => b.input));
         batch.forEach((b, i) => b.done(out[i]));
       } catch (err) {
         for (const b of batch) b.fail(err);
@@ -65,9 +66,10 @@ export function perDatabase<I, O>(make: (db: Kysely<Database>) => (input: I) => 
  * only its own caller. (When a batch's transaction fails, none of its writes happened.)
  */
 export function batchedOrAlone<I, O>(
-  many: (db: Kysely<Database>, inputs: I[]) => Promise<O[]>,
-  opts: { max?: number } = {},
+  write: (db: Kysely<Database>, inputs: I[]) => Promise<O[]>,
+  opts: { max?: number; retry?: boolean } = {},
 ): (db: Kysely<Database>, input: I) => Promise<O> {
+  const many = opts.retry ? (db: Kysely<Database>, inputs: I[]) => retryOnConnectionLoss(() => write(db, inputs)) : write;
   const alone = (db: Kysely<Database>, input: I): Promise<O | Error> => many(db, [input]).then(([o]) => o, asError);
   const run = perDatabase((db) =>
     batched<I, O | Error>(async (inputs) => {
@@ -77,7 +79,7 @@ export function batchedOrAlone<I, O>(
       } catch {
         return Promise.all(inputs.map((input) => alone(db, input)));
       }
-    }, opts),
+    }, { max: opts.max }),
   );
   return (db, input) =>
     run(db, input).then((r) => {
@@ -101,4 +103,28 @@ export function inInputOrder<R extends { idx: number }, O>(rows: R[], count: num
 
 function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
+}
+
+/**
+ * Connection-level failures (the server restarted, a pooled connection was cut) are safe to retry for work
+ * that is keyed for idempotency: the retry either lands once or finds the first attempt's row. Batchers of such
+ * work pass `retry: true`, so callers never see a connection that dropped once.
+ */
+const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
+
+export function isConnectionError(err: unknown): boolean {
+  const e = err as { code?: string; message?: string } | undefined;
+  if (!e) return false;
+  if (e.code && CONNECTION_CODES.has(e.code)) return true;
+  return /Connection terminated|connection is closed|Client has encountered a connection error|terminating connection/i.test(e.message ?? '');
+}
+
+export async function retryOnConnectionLoss<T>(work: () => Promise<T>, attempts = 3): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await work();
+    } catch (err) {
+      if (i >= attempts || !isConnectionError(err)) throw err;
+    }
+  }
 }

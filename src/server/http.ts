@@ -1,4 +1,4 @@
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../logger';
 
@@ -12,9 +12,9 @@ export interface Routes {
   health(): Promise<RouteReply>;
   ready(): Promise<RouteReply>;
   /** POST /slack/events with the raw body (signature verification needs the exact bytes). */
-  slack?(req: IncomingMessage, rawBody: Buffer): Promise<RouteReply>;
+  slack?: { handleHttp(headers: IncomingHttpHeaders, rawBody: Buffer): Promise<RouteReply> };
   /** POST /api/messages (Teams): handles the response itself. */
-  teams?(req: IncomingMessage, res: ServerResponse, rawBody: Buffer): Promise<void>;
+  teams?: { handleHttp(req: IncomingMessage, res: ServerResponse, rawBody: Buffer): Promise<void> };
 }
 
 /** Slack's payloads are small; anything this large is not from Slack. */
@@ -86,10 +86,10 @@ export class HttpServer {
       if (body === 'too_large') return send(res, { status: 413, body: 'payload too large' });
       if (path === '/slack/events') {
         if (!this.routes.slack) return send(res, { status: 404, body: 'Slack is not configured (set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET)' });
-        return send(res, await this.routes.slack(req, body));
+        return send(res, await this.routes.slack.handleHttp(req.headers, body));
       }
       if (!this.routes.teams) return send(res, { status: 404, body: 'Teams is not configured (set MICROSOFT_APP_ID)' });
-      return this.routes.teams(req, res, body);
+      return this.routes.teams.handleHttp(req, res, body);
     }
     send(res, { status: 404, body: 'not found' });
   }

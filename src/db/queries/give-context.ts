@@ -38,7 +38,7 @@ const loadContexts = perDatabase((db) =>
       values: row.values.map((v) => ({ ...(v as unknown as ValueRow), created_at: new Date(String(v.created_at)) })),
       people: row.people.map(personFromJson),
     }));
-  }),
+  }, { retry: true }),
 );
 
 type JsonRow = Record<string, unknown>;

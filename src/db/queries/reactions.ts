@@ -43,9 +43,7 @@ export type ReactionLedgerOutcome =
  * takes every group's lock first, in one order). Should that transaction fail, each event is applied again on
  * its own, so one bad event never holds back the others.
  */
-export const applyReactionWrite: (db: Kysely<Database>, w: ReactionWrite) => Promise<ReactionLedgerOutcome> = batchedOrAlone(applyBatch, {
-  max: 50,
-});
+export const applyReactionWrite: (db: Kysely<Database>, w: ReactionWrite) => Promise<ReactionLedgerOutcome> = batchedOrAlone(applyBatch, { max: 50, retry: true });
 
 async function applyBatch(db: Kysely<Database>, items: ReactionWrite[]): Promise<ReactionLedgerOutcome[]> {
   const { rows } = await sql<OutcomeRow & { idx: number }>`

@@ -46,7 +46,7 @@ export type RecordOutcome =
  * would be alone. Should their transaction fail, each is recorded again on its own, so one bad give never
  * holds back the others.
  */
-export const recordKudos: (db: Kysely<Database>, a: RecordKudosArgs) => Promise<RecordOutcome> = batchedOrAlone(recordMany, { max: 50 });
+export const recordKudos: (db: Kysely<Database>, a: RecordKudosArgs) => Promise<RecordOutcome> = batchedOrAlone(recordMany, { max: 50, retry: true });
 
 type OutcomeRow = { idx: number; o_status: 'recorded' | 'duplicate' | 'allowance_exceeded'; o_kudos_id: number | null; o_used: number | null };
 

@@ -71,10 +71,10 @@ export function register(app: App, ctx: SlackContext): void {
     if (result.status === 'duplicate') return;
 
     const { kudos, settings } = result;
-    ctx.homes?.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
     ctx.background.run(
       'publish modal kudos',
       async () => {
+        ctx.homes?.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
         const place = placeFor(settings, { channelId: chosenChannel, threadTs: meta.channelId === chosenChannel ? meta.threadTs : null });
         const live = place.channelId === chosenChannel ? responseUrlReply(responseUrl, chosenChannel, ctx.logger) : undefined;
         const outcome = await publishKudos(ctx.core(), ws, kudos, place, live);

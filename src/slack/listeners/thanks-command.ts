@@ -88,10 +88,11 @@ async function give(ctx: SlackContext, command: SlashCommand, draft: Draft, repl
   await reply(confirmationReply(result.kudos, result.skipped, result.allowance));
 
   const { kudos, settings } = result;
-  ctx.homes?.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
   ctx.background.run(
     'publish kudos',
     async () => {
+      // The giver's and the recipients' App Homes now show other numbers (refreshed once, a little later).
+      ctx.homes?.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
       const place = placeFor(settings, { channelId: command.channel_id });
       // The response_url posts where the command was typed, so it only helps when that is the place.
       const live = place.channelId === command.channel_id ? responseUrlReply(command.response_url, command.channel_id, ctx.logger) : undefined;
