@@ -102,19 +102,25 @@ if [[ -n $CUR_SHA ]]; then
   CUR_DIR=$WORK/current
 fi
 
-# Pulls Kudos's figures out of a run's output (the lines bench/thanks.ts and bench/reactions.ts print).
+# Pulls Kudos's figures out of a run's output (the lines bench/thanks.ts and bench/reactions.ts print):
+# thanks: acks/s, end-to-end kudos/s, CPU ms per /thanks (this process + Postgres);
+# reactions: events/s ("!" appended when the counts were not exact), database round trips per delivery.
 extract() {
   local bench=$1 log=$2
   if [[ $bench == thanks ]]; then
-    local ack e2e
+    local ack e2e cpu
     ack=$(grep -oP '^Kudos \(Postgres\)\s+\K[0-9.]+(?= /thanks acknowledged per s)' "$log" | head -1 || true)
     e2e=$(grep -oP '^Kudos, end to end[^:]*: \K[0-9.]+(?= kudos/s)' "$log" | head -1 || true)
-    echo "${ack:-NA} ${e2e:-NA}"
+    cpu=$(grep -P '^Kudos \(Postgres\)\s+CPU per /thanks' "$log" | head -1 |
+      sed -nE 's/.*this process ([0-9.]+) ms.*Postgres ([0-9.]+) ms.*/\1 \2/p; s/.*this process ([0-9.]+) ms.*/\1 0/p' | head -1 |
+      awk '{ printf "%.2f", $1 + $2 }' || true)
+    echo "${ack:-NA} ${e2e:-NA} ${cpu:-NA}"
   else
-    local ev exact=""
+    local ev rt exact=""
     ev=$(grep -oP '^Kudos \(Postgres\)\s+\K[0-9.]+(?= events/s processed)' "$log" | head -1 || true)
+    rt=$(grep -oP '^per delivery: \K[0-9.]+(?= database round trips)' "$log" | head -1 || true)
     grep -q 'expected exactly [0-9]*: exact' "$log" || exact="!"
-    echo "${ev:-NA}${exact}"
+    echo "${ev:-NA}${exact} ${rt:-NA}"
   fi
 }
 
@@ -157,14 +163,19 @@ const median = (xs) => {
   if (!s.length) return NaN;
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
+const field = (n) => (f) => f.split(' ')[n] || 'NA';
+// Throughputs (higher is better; the target applies to them), then costs per request (lower is better),
+// which a loaded machine moves much less than throughput.
 const metrics = [
-  { label: '/thanks acks/s', bench: 'thanks', pick: (f) => f.split(' ')[0] },
-  { label: '/thanks end to end kudos/s', bench: 'thanks', pick: (f) => f.split(' ')[1] || 'NA' },
-  { label: 'reactions events/s', bench: 'reactions', pick: (f) => f },
+  { label: '/thanks acks/s', bench: 'thanks', pick: field(0), target: true },
+  { label: '/thanks end to end kudos/s', bench: 'thanks', pick: field(1), target: true },
+  { label: 'reactions events/s', bench: 'reactions', pick: field(0), target: true },
+  { label: '/thanks CPU ms per request (process + Postgres)', bench: 'thanks', pick: field(2), digits: 2 },
+  { label: 'reactions DB round trips per delivery', bench: 'reactions', pick: field(1), digits: 1 },
 ];
-const fmt = (x) => (Number.isNaN(x) ? 'NA' : x.toFixed(0));
+const fmt = (x, digits = 0) => (Number.isNaN(x) ? 'NA' : x.toFixed(digits));
 console.log('');
-console.log(`ref = ${refName}, current = ${curName}. Kudos throughput per run ("!" = the reaction counts were not exact):`);
+console.log(`ref = ${refName}, current = ${curName}. Kudos per run ("!" = the reaction counts were not exact):`);
 console.log('');
 console.log(['pair', ...metrics.flatMap((m) => [`${m.label} ref`, 'current', 'current/ref'])].join(' | '));
 console.log(['---', ...metrics.flatMap(() => ['---:', '---:', '---:'])].join(' | '));
@@ -184,11 +195,15 @@ for (const p of pairs) {
   console.log(cells.join(' | '));
 }
 const med = ['median'];
-metrics.forEach((m, i) => med.push(fmt(median(sides[i].ref)), fmt(median(sides[i].current)), Number.isNaN(median(ratios[i])) ? 'NA' : median(ratios[i]).toFixed(2)));
+metrics.forEach((m, i) => med.push(fmt(median(sides[i].ref), m.digits), fmt(median(sides[i].current), m.digits), fmt(median(ratios[i]), 2)));
 console.log(med.join(' | '));
 console.log('');
 metrics.forEach((m, i) => {
   const q = median(ratios[i]);
+  if (!m.target) {
+    console.log(`${m.label}: median current/ref ${fmt(q, 2)} (above 1: the current tree spends more per request)`);
+    return;
+  }
   const verdict = Number.isNaN(q) ? 'no figures' : q >= 0.9 ? 'within 10 % (target met)' : `${((1 - q) * 100).toFixed(0)} % below the ref (target: no more than 10 %)`;
   console.log(`${m.label}: median current/ref ${Number.isNaN(q) ? 'NA' : q.toFixed(2)}, ${verdict}`);
 });
