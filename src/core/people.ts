@@ -63,6 +63,25 @@ export async function resolvePerson(
   return r?.found ? r.person : null;
 }
 
+/**
+ * A person as a message they sent describes them (Teams sends the sender's name, and sometimes their time
+ * zone): `describe` builds that profile from what is stored; it is written only when something changed or the
+ * stored profile is old.
+ */
+export async function rememberSender(
+  db: Kysely<Database>,
+  workspace: WorkspaceRow,
+  externalId: string,
+  describe: (known: PersonRow | undefined) => Profile,
+  now: Date,
+): Promise<PersonRow> {
+  const [known] = await findPeople(db, workspace.id, [externalId]);
+  const profile = describe(known);
+  const fresh = known?.profile_fetched_at && now.getTime() - new Date(known.profile_fetched_at).getTime() < PROFILE_TTL_MS;
+  if (known && fresh && profile.displayName === known.display_name && profile.timeZone === known.time_zone) return known;
+  return upsertPerson(db, workspace.id, profile, now);
+}
+
 function placeholder(id: string): Profile {
   return { externalId: id, displayName: '', timeZone: null, isBot: false, isDeleted: false, isPlatformAdmin: false };
 }

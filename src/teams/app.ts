@@ -4,14 +4,11 @@ import type { Kysely } from 'kysely';
 import type { TeamsConfig } from '../config';
 import type { Clock } from '../core/clock';
 import type { CoreDeps } from '../core/give';
-import { PROFILE_TTL_MS } from '../core/people';
+import { rememberSender } from '../core/people';
 import type { UseCaseDeps } from '../core/ports';
 import { publishLeftovers, sendDueDms } from '../core/publish';
 import type { Directory } from '../core/types';
-import { DEFAULT_VALUES } from '../core/values';
-import { findPeople, upsertPerson } from '../db/queries/people';
-import { listInstalledTeamsWorkspaces } from '../db/queries/teams';
-import { findWorkspace, upsertWorkspace } from '../db/queries/workspaces';
+import { installedWorkspaces, workspaceFor } from '../core/workspaces';
 import type { Database, PersonRow, WorkspaceRow } from '../db/schema';
 import type { Logger } from '../logger';
 import type { Background } from '../server/background';
@@ -119,7 +116,7 @@ export class TeamsAdapter {
    * a post cut short is reported, not made twice) and DMs whose time has come, for a page of tenants per tick.
    */
   async publishUnfinished(): Promise<void> {
-    const page = await listInstalledTeamsWorkspaces(this.opts.db, this.visitedUpTo, WORKSPACES_PER_TICK);
+    const page = await installedWorkspaces(this.opts.db, 'teams', this.visitedUpTo, WORKSPACES_PER_TICK);
     this.visitedUpTo = page.length < WORKSPACES_PER_TICK ? 0 : page[page.length - 1].id;
     for (const ws of page) {
       const deps = this.coreDeps(NO_TURN_DIRECTORY);
@@ -170,11 +167,9 @@ export class TeamsAdapter {
     if (!done && a.type === 'message') await tc.sendActivity(SORRY).catch(() => undefined);
   }
 
-  private async workspaceFor(tenant: string, a: Partial<Activity>): Promise<WorkspaceRow> {
-    const ws = await findWorkspace(this.opts.db, 'teams', tenant);
-    if (ws && !ws.uninstalled_at) return ws;
-    // First sight of a tenant (installed before this database existed), or back after an uninstall.
-    return upsertWorkspace(this.opts.db, { platform: 'teams', externalId: tenant, botUserId: a.recipient?.id ?? null, timeZone: clientTimeZone(a) }, DEFAULT_VALUES);
+  /** The tenant's workspace; first sight of a tenant (installed before this database existed), or back after an uninstall, connects it. */
+  private workspaceFor(tenant: string, a: Partial<Activity>): Promise<WorkspaceRow> {
+    return workspaceFor(this.opts.db, { platform: 'teams', externalId: tenant, botUserId: a.recipient?.id ?? null, timeZone: clientTimeZone(a) });
   }
 
   private async runTurn(tc: TurnContext, ws: WorkspaceRow, tenant: string): Promise<void> {
@@ -202,12 +197,17 @@ export class TeamsAdapter {
   private async refreshSender(tc: TurnContext, ws: WorkspaceRow): Promise<PersonRow | null> {
     const from = tc.activity.from;
     if (!from?.id) return null;
-    const [known] = await findPeople(this.opts.db, ws.id, [from.id]);
-    const profile = senderProfile(tc.activity, known?.time_zone ?? null);
-    const now = this.opts.clock();
-    const fresh = known?.profile_fetched_at && now.getTime() - new Date(known.profile_fetched_at).getTime() < PROFILE_TTL_MS;
-    if (!from.name && known?.display_name) profile.displayName = known.display_name;
-    if (known && fresh && profile.displayName === known.display_name && profile.timeZone === known.time_zone) return known;
-    return upsertPerson(this.opts.db, ws.id, profile, now);
+    return rememberSender(
+      this.opts.db,
+      ws,
+      from.id,
+      (known) => {
+        const profile = senderProfile(tc.activity, known?.time_zone ?? null);
+        if (!from.name && known?.display_name) profile.displayName = known.display_name;
+        return profile;
+      },
+      this.opts.clock(),
+    );
   }
+
 }

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { ConversationKind, ConversationRefRow, Database, KudosRow, WorkspaceRow } from '../schema';
+import type { ConversationKind, ConversationRefRow, Database, KudosRow } from '../schema';
 
 /** Teams only: conversation references, kudos found by their card, and the tenants the timers look after. */
 
@@ -161,18 +161,3 @@ export async function listPeopleByName(db: Kysely<Database>, workspaceId: number
     .execute();
 }
 
-/**
- * Installed Teams tenants after `afterId` (by id, at most `limit`): the timers visit them a page per tick,
- * wrapping around, so the work per tick stays bounded however many tenants there are.
- */
-export async function listInstalledTeamsWorkspaces(db: Kysely<Database>, afterId: number, limit: number): Promise<WorkspaceRow[]> {
-  return db
-    .selectFrom('workspace')
-    .selectAll()
-    .where('platform', '=', 'teams')
-    .where('uninstalled_at', 'is', null)
-    .where('id', '>', afterId)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-}

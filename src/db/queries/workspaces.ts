@@ -58,3 +58,16 @@ export async function findWorkspace(db: Kysely<Database>, platform: Platform, ex
 export async function getWorkspace(db: Kysely<Database>, id: number): Promise<WorkspaceRow> {
   return db.selectFrom('workspace').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
+
+/** Installed workspaces of a platform, a page at a time (by id, after `afterId`). */
+export async function listInstalledWorkspaces(db: Kysely<Database>, platform: Platform, afterId: number, limit: number): Promise<WorkspaceRow[]> {
+  return db
+    .selectFrom('workspace')
+    .selectAll()
+    .where('platform', '=', platform)
+    .where('uninstalled_at', 'is', null)
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}

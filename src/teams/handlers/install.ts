@@ -1,8 +1,7 @@
-import { DEFAULT_VALUES } from '../../core/values';
 import { forgetConversations } from '../../db/queries/teams';
-import { upsertWorkspace } from '../../db/queries/workspaces';
+import { claimFirstAdmin } from '../../core/admin';
+import { connectWorkspace } from '../../core/workspaces';
 import { clientTimeZone, conversationBase, conversationKind, teamIdOf } from '../activity';
-import { ensureFirstAdmins } from '../admins';
 import { helpCard, welcomeMessage } from '../cards/messages';
 import { cardAttachment } from '../cards/common';
 import { giveGuide } from '../../core/help';
@@ -39,12 +38,11 @@ export async function onInstallationUpdate(ctx: TeamsContext, turn: Turn): Promi
 async function installed(ctx: TeamsContext, turn: Turn): Promise<void> {
   const a = turn.tc.activity;
   // Marks the tenant installed again if it had been uninstalled; the first install takes the installer's zone.
-  turn.ws = await upsertWorkspace(
-    ctx.db,
-    { platform: 'teams', externalId: turn.tenant, botUserId: a.recipient.id, timeZone: clientTimeZone(a) },
-    DEFAULT_VALUES,
-  );
-  await ensureFirstAdmins(ctx, turn);
+  turn.ws = await connectWorkspace(ctx.db, { platform: 'teams', externalId: turn.tenant, botUserId: a.recipient.id, timeZone: clientTimeZone(a) });
+  // The person who installs the bot becomes its first admin when nobody is one yet.
+  if (turn.sender && (await claimFirstAdmin(ctx.db, turn.ws, turn.sender, ctx.seedAdmins))) {
+    ctx.logger.info({ tenant: turn.tenant }, 'the installer is now the first Kudos admin');
+  }
   ctx.logger.info({ tenant: turn.tenant, kind: conversationKind(a) }, 'Kudos was added to a Teams conversation');
 }
 

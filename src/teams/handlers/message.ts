@@ -9,7 +9,7 @@ import type { Settings } from '../../core/settings';
 import { myStats } from '../../core/stats';
 import type { PersonRow } from '../../db/schema';
 import { conversationBase, conversationKind, mentionEntities } from '../activity';
-import { isAdmin } from '../admins';
+import { adminVia, teamsSeedAdmins } from '../../core/admin';
 import { boldToMarkdown, cardAttachment } from '../cards/common';
 import {
   confirmationMessage,
@@ -59,7 +59,7 @@ export async function onMessage(ctx: TeamsContext, turn: Turn): Promise<void> {
 
 async function help(ctx: TeamsContext, turn: Turn): Promise<void> {
   const { settings, values } = await giveGuide(ctx.db, turn.ws);
-  const card = helpCard(values, settings.allowancePerDay, settings.minMessageLength, turn.botName, isAdmin(ctx, settings, turn.tc.activity.from));
+  const card = helpCard(values, settings.allowancePerDay, settings.minMessageLength, turn.botName, isListedAdmin(ctx, turn, settings));
   await turn.tc.sendActivity({ type: 'message', summary: 'How to use Kudos', attachments: [cardAttachment(card)] });
 }
 
@@ -139,4 +139,9 @@ async function give(ctx: TeamsContext, turn: Turn, draft: ParsedThanks): Promise
   }
   const notes = [result.skipped.length ? skippedMessage(result.skipped, names) : null, notice].filter(Boolean);
   if (notes.length) await tellPrivately(ctx, turn, { type: 'message', text: notes.join('\n\n') });
+}
+
+/** Whether the sender is an admin (Teams reports no tenant admins: the admin list and KUDOS_ADMINS decide). */
+function isListedAdmin(ctx: TeamsContext, turn: Turn, settings: Settings): boolean {
+  return !!turn.sender && adminVia(turn.sender, settings, teamsSeedAdmins(ctx.seedAdmins)) !== null;
 }
