@@ -1,6 +1,6 @@
 import type { PersonRow, WorkspaceRow } from '../db/schema';
-import { claimDueDms, markDmsSent } from '../db/queries/dm-outbox';
-import { claimLeftoverPosts, claimPost, loadKudosViews, renewPostClaim, setPost } from '../db/queries/kudos';
+import { claimDmsForKudos, claimDueDms, markDmsSent } from '../db/queries/dm-outbox';
+import { claimLeftoverPosts, claimPost, loadKudosViews, setPost, settlePost } from '../db/queries/kudos';
 import { forgetNotice } from '../db/queries/campaigns';
 import { firstNotice } from '../db/queries/notices';
 import { findPeople, findPeopleByIds } from '../db/queries/people';
@@ -55,7 +55,10 @@ export async function publishKudos(deps: UseCaseDeps, workspace: WorkspaceRow, k
     return { status: 'claimed_elsewhere' };
   }
   const outcome = await attempt(deps, workspace, kudos, place, lease, live);
-  if (isSettled(outcome)) await afterPublish(deps, workspace, outcome.status === 'posted' ? { ...kudos, postChannelId: outcome.channelId, postTs: outcome.ts } : kudos);
+  if (isSettled(outcome)) {
+    const posted = outcome.status === 'posted' ? { postChannelId: outcome.channelId, postTs: outcome.ts } : { postChannelId: outcome.channelId, postTs: null };
+    await afterPublish(deps, workspace, { ...kudos, ...posted });
+  }
   return outcome;
 }
 
@@ -75,31 +78,45 @@ async function attempt(
     // No answer: the post may exist. The claim stays until its lease runs out; the sweep then looks for it.
     return { status: 'unknown', channelId: place.channelId, reason: err instanceof Error ? err.message : String(err) };
   }
-  if (!(await renewPostClaim(deps.db, workspace.id, kudos.id, lease, lease))) {
-    // The attempt outlived its lease and the sweep took the kudos over: it decides (it finds this post by its id).
-    return result;
-  }
-  if (result.status === 'later') {
-    await setPost(deps.db, workspace.id, kudos.id, { status: 'pending', leaseUntil: new Date(deps.clock().getTime() + result.afterMs) });
-    return result;
-  }
-  await setPost(deps.db, workspace.id, kudos.id, {
-    status: result.status,
-    channelId: result.channelId,
-    ts: result.status === 'posted' ? result.ts : null,
-  });
+  // Recorded only while the claim is still ours: an attempt that outlived its lease leaves the kudos to the sweep
+  // that took it over (which finds this post by its id).
+  await settlePost(
+    deps.db,
+    workspace.id,
+    kudos.id,
+    lease,
+    result.status === 'later'
+      ? { status: 'pending', leaseUntil: new Date(deps.clock().getTime() + result.afterMs) }
+      : { status: result.status, channelId: result.channelId, ts: result.status === 'posted' ? result.ts : null },
+  );
   return result;
 }
 
 /** True when the post is done with (posted, or posted another way, or failed for good). */
-function isSettled(outcome: PublishOutcome): boolean {
+function isSettled(outcome: PublishOutcome): outcome is Extract<PublishOutcome, { status: 'posted' | 'fallback' | 'failed' }> {
   return outcome.status === 'posted' || outcome.status === 'fallback' || outcome.status === 'failed';
 }
 
 /** After a kudos is published (or found published): the recipients' DMs and the giver's congratulation. */
 async function afterPublish(deps: UseCaseDeps, workspace: WorkspaceRow, kudos: KudosView): Promise<void> {
-  await sendDueDms(deps, workspace);
+  await sendDmsFor(deps, workspace, kudos);
   await congratulateOnThreeNotes(deps, workspace, kudos);
+}
+
+/**
+ * Sends the DMs queued with one kudos, now that it is published. What does not go out stays in the outbox for
+ * the timer's flush (`sendDueDms`), which also sends the DMs batched over a window (reactions).
+ */
+async function sendDmsFor(deps: UseCaseDeps, workspace: WorkspaceRow, kudos: KudosView): Promise<void> {
+  const now = deps.clock();
+  const claimed = await claimDmsForKudos(deps.db, workspace.id, kudos.id, now);
+  if (!claimed.length) return;
+  const done: number[] = [];
+  for (const { outboxId, person } of claimed) {
+    const result = person.dm_enabled && !person.is_deleted && !person.is_bot ? await deps.notifier.sendKudosDm(workspace, person, [kudos]).catch(() => 'retry' as const) : 'gone';
+    if (result !== 'retry') done.push(outboxId);
+  }
+  await markDmsSent(deps.db, done, now);
 }
 
 export interface LeftoverSummary {

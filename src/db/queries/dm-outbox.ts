@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Database } from '../schema';
+import type { Database, PersonRow } from '../schema';
 
 /**
  * How long the first kudos in a batch waits for company before the recipient is told (ten reactions in a
@@ -39,4 +39,33 @@ export async function claimDueDms(db: Kysely<Database>, workspaceId: number, now
 export async function markDmsSent(db: Kysely<Database>, ids: number[], now: Date): Promise<void> {
   if (!ids.length) return;
   await db.updateTable('dm_outbox').set({ sent_at: now, locked_until: null }).where('id', 'in', ids).execute();
+}
+
+/**
+ * Claims the DMs queued with one kudos (those not sent, not claimed by someone else) with their recipients'
+ * rows, in one round trip: what the publish of that kudos sends straight away.
+ */
+export async function claimDmsForKudos(
+  db: Kysely<Database>,
+  workspaceId: number,
+  kudosId: number,
+  now: Date,
+): Promise<Array<{ outboxId: number; person: PersonRow }>> {
+  const rows = await db
+    .with('claimed', (q) =>
+      q
+        .updateTable('dm_outbox')
+        .set({ locked_until: new Date(now.getTime() + 2 * 60_000) })
+        .where('workspace_id', '=', workspaceId)
+        .where('kudos_id', '=', kudosId)
+        .where('sent_at', 'is', null)
+        .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', now)]))
+        .returning(['id as outbox_id', 'recipient_id']),
+    )
+    .selectFrom('claimed')
+    .innerJoin('person', 'person.id', 'claimed.recipient_id')
+    .selectAll('person')
+    .select('claimed.outbox_id')
+    .execute();
+  return rows.map(({ outbox_id, ...person }) => ({ outboxId: Number(outbox_id), person: person as PersonRow }));
 }

@@ -71,11 +71,25 @@ export async function claimPost(
   return !!row;
 }
 
-/** Keeps a claim: true while this caller still holds it (nobody took it over after it ran out). */
-export async function renewPostClaim(db: Kysely<Database>, workspaceId: number, id: number, held: Date, leaseUntil: Date): Promise<boolean> {
+/**
+ * Records what came of a post made under a claim, only while the claim is still this caller's (held until
+ * `held`): false when the claim ran out and someone else took the kudos over (they decide then).
+ */
+export async function settlePost(
+  db: Kysely<Database>,
+  workspaceId: number,
+  id: number,
+  held: Date,
+  post: { status: PostStatus; channelId?: string | null; ts?: string | null; leaseUntil?: Date | null },
+): Promise<boolean> {
   const row = await db
     .updateTable('kudos')
-    .set({ post_lease_until: leaseUntil })
+    .set({
+      post_status: post.status,
+      post_lease_until: post.leaseUntil ?? null,
+      ...(post.channelId !== undefined ? { post_channel_id: post.channelId } : {}),
+      ...(post.ts !== undefined ? { post_ts: post.ts } : {}),
+    })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .where('post_status', '=', 'posting')
