@@ -5,6 +5,7 @@ import { loadGiveContext, type GiveContextRows } from '../db/queries/give-contex
 import { findKudosBySourceKey, loadKudosViews } from '../db/queries/kudos';
 import { recordKudos, type RecordKudosArgs } from '../db/queries/record-kudos';
 import type { Clock } from './clock';
+import { POST_LEASE_MS } from './publish';
 import { resolvePeople } from './people';
 import type { Refusal, Skip } from './refusals';
 import { checkMessage, checkRecipients, checkValues } from './rules';
@@ -33,6 +34,8 @@ export type GiveResult =
       people: PersonRow[];
       /** The settings the kudos was judged by (where to post, …), so callers need not read them again. */
       settings: Settings;
+      /** Until when this request holds the claim to post the kudos (pass it to publishKudos). */
+      postClaim: Date | null;
     }
   | { status: 'duplicate'; kudos: KudosView }
   | {
@@ -108,6 +111,8 @@ export async function planGive(
       valueIds: valueCheck.matched.map((v) => v.id),
       limit: settings.allowancePerDay,
       notifyBy: req.notifyBatchMs != null ? new Date(now.getTime() + req.notifyBatchMs) : null,
+      // The request posts it right after its answer (core/publish.ts): it holds the claim from the start.
+      postLease: req.reactionGroup ? null : new Date(now.getTime() + POST_LEASE_MS),
     },
     req,
     giver,
@@ -154,6 +159,7 @@ export async function giveKudos(
     recipients: plan.recipients,
     people: plan.people,
     settings: plan.settings,
+    postClaim: plan.record.postLease ?? null,
   };
 }
 

@@ -1,5 +1,5 @@
 import type { PersonRow, WorkspaceRow } from '../db/schema';
-import { claimDmsForKudos, claimDueDms, markDmsSent } from '../db/queries/dm-outbox';
+import { claimDueDms, markDmsSent } from '../db/queries/dm-outbox';
 import { claimLeftoverPosts, claimPost, loadKudosViews, setPost, settlePost } from '../db/queries/kudos';
 import { forgetNotice } from '../db/queries/campaigns';
 import { firstNotice } from '../db/queries/notices';
@@ -47,18 +47,25 @@ export function placeFor(settings: Pick<Settings, 'kudosChannel'>, given: { chan
   return { channelId, threadTs: channelId && channelId === given.channelId ? (given.threadTs ?? null) : null };
 }
 
-/** Publishes a kudos just recorded (see the file comment). `live` is the request's own way of answering. */
-export async function publishKudos(deps: UseCaseDeps, workspace: WorkspaceRow, kudos: KudosView, place: PostPlace, live?: LiveReply): Promise<PublishOutcome> {
+/**
+ * Publishes a kudos just recorded (see the file comment). `live` is the request's own way of answering; `held`
+ * the claim the give recorded it with (giveKudos' `postClaim`); without one, the kudos is claimed here first.
+ */
+export async function publishKudos(
+  deps: UseCaseDeps,
+  workspace: WorkspaceRow,
+  kudos: KudosView,
+  place: PostPlace,
+  live?: LiveReply,
+  held?: Date | null,
+): Promise<PublishOutcome> {
   const now = deps.clock();
-  const lease = new Date(now.getTime() + POST_LEASE_MS);
-  if (!(await claimPost(deps.db, workspace.id, kudos.id, { now, leaseUntil: lease, channelId: place.channelId }))) {
+  const lease = held ?? new Date(now.getTime() + POST_LEASE_MS);
+  if (!held && !(await claimPost(deps.db, workspace.id, kudos.id, { now, leaseUntil: lease, channelId: place.channelId }))) {
     return { status: 'claimed_elsewhere' };
   }
   const outcome = await attempt(deps, workspace, kudos, place, lease, live);
-  if (isSettled(outcome)) {
-    const posted = outcome.status === 'posted' ? { postChannelId: outcome.channelId, postTs: outcome.ts } : { postChannelId: outcome.channelId, postTs: null };
-    await afterPublish(deps, workspace, { ...kudos, ...posted });
-  }
+  if (isSettled(outcome)) await congratulateOnThreeNotes(deps, workspace, kudos);
   return outcome;
 }
 
@@ -79,16 +86,24 @@ async function attempt(
     return { status: 'unknown', channelId: place.channelId, reason: err instanceof Error ? err.message : String(err) };
   }
   // Recorded only while the claim is still ours: an attempt that outlived its lease leaves the kudos to the sweep
-  // that took it over (which finds this post by its id).
-  await settlePost(
+  // that took it over (which finds this post by its id). A post done with claims its DMs in the same statement.
+  const now = deps.clock();
+  if (result.status === 'later') {
+    await settlePost(deps.db, workspace.id, kudos.id, lease, { status: 'pending', leaseUntil: new Date(now.getTime() + result.afterMs) });
+    return result;
+  }
+  const settled = await settlePost(
     deps.db,
     workspace.id,
     kudos.id,
     lease,
-    result.status === 'later'
-      ? { status: 'pending', leaseUntil: new Date(deps.clock().getTime() + result.afterMs) }
-      : { status: result.status, channelId: result.channelId, ts: result.status === 'posted' ? result.ts : null },
+    { status: result.status, channelId: result.channelId, ts: result.status === 'posted' ? result.ts : null },
+    { now, claimUntil: new Date(now.getTime() + DM_CLAIM_MS) },
   );
+  if (settled.settled) {
+    const posted = result.status === 'posted' ? { postChannelId: result.channelId, postTs: result.ts } : { postChannelId: result.channelId, postTs: null };
+    await sendClaimedDms(deps, workspace, { ...kudos, ...posted }, settled.dms);
+  }
   return result;
 }
 
@@ -97,26 +112,21 @@ function isSettled(outcome: PublishOutcome): outcome is Extract<PublishOutcome, 
   return outcome.status === 'posted' || outcome.status === 'fallback' || outcome.status === 'failed';
 }
 
-/** After a kudos is published (or found published): the recipients' DMs and the giver's congratulation. */
-async function afterPublish(deps: UseCaseDeps, workspace: WorkspaceRow, kudos: KudosView): Promise<void> {
-  await sendDmsFor(deps, workspace, kudos);
-  await congratulateOnThreeNotes(deps, workspace, kudos);
-}
+/** How long DMs claimed for sending stay claimed (then the outbox's flush sends what was not sent). */
+const DM_CLAIM_MS = 2 * 60_000;
 
 /**
- * Sends the DMs queued with one kudos, now that it is published. What does not go out stays in the outbox for
- * the timer's flush (`sendDueDms`), which also sends the DMs batched over a window (reactions).
+ * Sends the DMs queued with a kudos that its publish claimed. What does not go out stays in the outbox for the
+ * timer's flush (`sendDueDms`), which also sends the DMs batched over a window (reactions).
  */
-async function sendDmsFor(deps: UseCaseDeps, workspace: WorkspaceRow, kudos: KudosView): Promise<void> {
-  const now = deps.clock();
-  const claimed = await claimDmsForKudos(deps.db, workspace.id, kudos.id, now);
+async function sendClaimedDms(deps: UseCaseDeps, workspace: WorkspaceRow, kudos: KudosView, claimed: Array<{ outboxId: number; person: PersonRow }>): Promise<void> {
   if (!claimed.length) return;
   const done: number[] = [];
   for (const { outboxId, person } of claimed) {
     const result = person.dm_enabled && !person.is_deleted && !person.is_bot ? await deps.notifier.sendKudosDm(workspace, person, [kudos]).catch(() => 'retry' as const) : 'gone';
     if (result !== 'retry') done.push(outboxId);
   }
-  await markDmsSent(deps.db, done, now);
+  await markDmsSent(deps.db, done, deps.clock());
 }
 
 export interface LeftoverSummary {
@@ -152,9 +162,11 @@ export async function publishLeftovers(deps: UseCaseDeps, workspace: WorkspaceRo
     if (row.was === 'posting') {
       const earlier = await deps.notifier.findKudosPost(workspace, kudos, place, kudos.createdAt).catch(() => undefined);
       if (earlier) {
-        await setPost(deps.db, workspace.id, kudos.id, { status: 'posted', channelId: earlier.channelId, ts: earlier.ts });
+        const found = { ...kudos, postChannelId: earlier.channelId, postTs: earlier.ts };
+        const settled = await settlePost(deps.db, workspace.id, kudos.id, lease, { status: 'posted', channelId: earlier.channelId, ts: earlier.ts }, { now, claimUntil: new Date(now.getTime() + DM_CLAIM_MS) });
         summary.found++;
-        await afterPublish(deps, workspace, { ...kudos, postChannelId: earlier.channelId, postTs: earlier.ts });
+        await sendClaimedDms(deps, workspace, found, settled.dms);
+        await congratulateOnThreeNotes(deps, workspace, kudos);
         continue;
       }
       if (earlier === undefined) {
@@ -167,7 +179,7 @@ export async function publishLeftovers(deps: UseCaseDeps, workspace: WorkspaceRo
     const outcome = await attempt(deps, workspace, kudos, place, lease);
     if (!isSettled(outcome)) continue;
     summary.published++;
-    await afterPublish(deps, workspace, kudos);
+    await congratulateOnThreeNotes(deps, workspace, kudos);
   }
   return summary;
 }

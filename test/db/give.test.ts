@@ -49,10 +49,13 @@ describe.each(testDatabases())('giving kudos on %s', (kind) => {
     expect(r.kudos.recipients.map((p) => p.externalId).sort()).toEqual(['UALICE', 'UBOB']);
     expect(r.kudos.values.map((v) => v.slug)).toEqual(['empathy', 'ownership']);
     expect(r.allowance).toEqual({ limit: 5, used: 2, left: 3 });
-    const row = await t.db.selectFrom('kudos').select(['local_day', 'post_status']).executeTakeFirstOrThrow();
+    const row = await t.db.selectFrom('kudos').select(['local_day', 'post_status', 'post_lease_until']).executeTakeFirstOrThrow();
     // 15:00 UTC is 08:00 the same day in Los Angeles.
     expect(row.local_day).toBe('2026-03-10');
-    expect(row.post_status).toBe('pending');
+    // Recorded with the claim to post it, held by the giving request for two minutes.
+    expect(row.post_status).toBe('posting');
+    expect(r.postClaim).toEqual(new Date(now.getTime() + 2 * 60_000));
+    expect(row.post_lease_until).toEqual(new Date(now.getTime() + 2 * 60_000));
   });
 
   it('keeps recipients in the order the giver named them, when given and when read back', async () => {

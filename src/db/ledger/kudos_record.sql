@@ -3,10 +3,12 @@
 -- A give is one jsonb record, exactly as src/db/queries/record-kudos.ts (giveRecord) writes it:
 --   { workspace, giver, source, source_key, message, channel, message_ts, permalink, emoji, parent,
 --     reaction_group, campaign, created_at, day, recipients: [person id, ...], values: [value id, ...],
---     lim, notify_by }
+--     lim, notify_by, post_lease }
 -- `day` is the giver's local day (the allowance day the give consumes), `lim` the recipients the giver may
 -- thank that day (null: unlimited, usage still counted), `notify_by` when recipients' DMs are due (null: the
--- caller tells them itself). Whether the give is allowed at all was decided by the application before.
+-- caller tells them itself), `post_lease` until when the recording request holds the claim to post it (it
+-- posts right after its answer; null: the kudos waits as pending). Whether the give is allowed at all was
+-- decided by the application before.
 
 
 -- kudos_record: one give, recorded exactly once.
@@ -26,15 +28,17 @@ begin
   select * into g from jsonb_to_record(p_give) as x(
     workspace int, giver int, source text, source_key text, message text, channel text, message_ts text,
     permalink text, emoji text, parent int, reaction_group text, campaign text, created_at timestamptz,
-    day date, recipients int[], "values" int[], lim int, notify_by timestamptz);
+    day date, recipients int[], "values" int[], lim int, notify_by timestamptz, post_lease timestamptz);
   n := coalesce(cardinality(g.recipients), 0);
 
   insert into kudos (workspace_id, giver_id, source, source_key, message, channel_id, message_ts, permalink, emoji,
-                     parent_id, reaction_group, campaign_key, post_status, created_at, local_day)
+                     parent_id, reaction_group, campaign_key, post_status, post_lease_until, created_at, local_day)
   values (g.workspace, g.giver, g.source, g.source_key, g.message, g.channel, g.message_ts, g.permalink, g.emoji,
           g.parent, g.reaction_group, g.campaign,
-          -- A reaction's kudos is not posted on its own; any other waits for its post.
-          case when g.reaction_group is null then 'pending' else 'none' end,
+          -- A reaction's kudos is not posted on its own; any other is claimed for posting by the request that
+          -- records it, or waits as pending.
+          case when g.reaction_group is not null then 'none' when g.post_lease is not null then 'posting' else 'pending' end,
+          case when g.reaction_group is null then g.post_lease end,
           g.created_at, g.day)
   on conflict (workspace_id, source_key) do nothing
   returning id into o_kudos_id;

@@ -1,5 +1,6 @@
-import type { Kysely } from 'kysely';
-import type { Database, PersonRow } from '../schema';
+import { sql, type Kysely } from 'kysely';
+import { batched, perDatabase } from '../batch';
+import type { Database } from '../schema';
 
 /**
  * How long the first kudos in a batch waits for company before the recipient is told (ten reactions in a
@@ -36,36 +37,21 @@ export async function claimDueDms(db: Kysely<Database>, workspaceId: number, now
     .execute();
 }
 
-export async function markDmsSent(db: Kysely<Database>, ids: number[], now: Date): Promise<void> {
-  if (!ids.length) return;
-  await db.updateTable('dm_outbox').set({ sent_at: now, locked_until: null }).where('id', 'in', ids).execute();
+/** Marks DMs sent; marks made together (one per published kudos) share one round trip. */
+export function markDmsSent(db: Kysely<Database>, ids: number[], now: Date): Promise<void> {
+  return ids.length ? markSent(db, { ids, now }) : Promise.resolve();
 }
 
-/**
- * Claims the DMs queued with one kudos (those not sent, not claimed by someone else) with their recipients'
- * rows, in one round trip: what the publish of that kudos sends straight away.
- */
-export async function claimDmsForKudos(
-  db: Kysely<Database>,
-  workspaceId: number,
-  kudosId: number,
-  now: Date,
-): Promise<Array<{ outboxId: number; person: PersonRow }>> {
-  const rows = await db
-    .with('claimed', (q) =>
-      q
-        .updateTable('dm_outbox')
-        .set({ locked_until: new Date(now.getTime() + 2 * 60_000) })
-        .where('workspace_id', '=', workspaceId)
-        .where('kudos_id', '=', kudosId)
-        .where('sent_at', 'is', null)
-        .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', now)]))
-        .returning(['id as outbox_id', 'recipient_id']),
-    )
-    .selectFrom('claimed')
-    .innerJoin('person', 'person.id', 'claimed.recipient_id')
-    .selectAll('person')
-    .select('claimed.outbox_id')
-    .execute();
-  return rows.map(({ outbox_id, ...person }) => ({ outboxId: Number(outbox_id), person: person as PersonRow }));
-}
+const markSent = perDatabase((db) =>
+  batched<{ ids: number[]; now: Date }, void>(async (items) => {
+    const ids = items.flatMap((i) => i.ids);
+    const ats = items.flatMap((i) => i.ids.map(() => i.now));
+    await sql`
+      update dm_outbox set sent_at = v.at, locked_until = null
+      from unnest(${ids}::bigint[], ${ats}::timestamptz[]) as v(id, at)
+      where dm_outbox.id = v.id
+    `.execute(db);
+    return items.map(() => undefined);
+  }),
+);
+

@@ -27,6 +27,11 @@ export interface RecordKudosArgs {
    * waiting): recorded with the kudos, so a stop right after cannot lose it. Null: the caller tells them.
    */
   notifyBy: Date | null;
+  /**
+   * The request that records the kudos posts it right after its answer: recorded with the claim to post it
+   * held until then (saves claiming it in a round trip of its own). Null: recorded pending.
+   */
+  postLease?: Date | null;
 }
 
 export type RecordOutcome =
@@ -81,6 +86,7 @@ export function giveRecord(a: RecordKudosArgs) {
     values: a.valueIds,
     lim: a.limit,
     notify_by: a.notifyBy?.toISOString() ?? null,
+    post_lease: a.postLease?.toISOString() ?? null,
   };
 }
 

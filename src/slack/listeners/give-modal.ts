@@ -77,7 +77,7 @@ export function register(app: App, ctx: SlackContext): void {
         ctx.homes?.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
         const place = placeFor(settings, { channelId: chosenChannel, threadTs: meta.channelId === chosenChannel ? meta.threadTs : null });
         const live = place.channelId === chosenChannel ? responseUrlReply(responseUrl, chosenChannel, ctx.logger) : undefined;
-        const outcome = await publishKudos(ctx.core(), ws, kudos, place, live);
+        const outcome = await publishKudos(ctx.core(), ws, kudos, place, live, result.postClaim);
         const confirm = confirmationReply(kudos, result.skipped, result.allowance);
         const notice = deliveryNotice(outcome);
         await tellGiver(ctx, giverId, place.channelId, notice ? `${confirm.text}\n${notice}` : confirm.text, confirm.blocks);

@@ -96,7 +96,7 @@ async function give(ctx: SlackContext, command: SlashCommand, draft: Draft, repl
       const place = placeFor(settings, { channelId: command.channel_id });
       // The response_url posts where the command was typed, so it only helps when that is the place.
       const live = place.channelId === command.channel_id ? responseUrlReply(command.response_url, command.channel_id, ctx.logger) : undefined;
-      const notice = deliveryNotice(await publishKudos(deps, ws, kudos, place, live));
+      const notice = deliveryNotice(await publishKudos(deps, ws, kudos, place, live, result.postClaim));
       if (notice) await respondTo(command.response_url, { response_type: 'ephemeral', text: notice }).catch(() => undefined);
     },
     'delivery',
