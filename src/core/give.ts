@@ -36,6 +36,8 @@ export type GiveResult =
       settings: Settings;
       /** Until when this request holds the claim to post the kudos (pass it to publishKudos). */
       postClaim: Date | null;
+      /** Recipients whose DMs were queued with the kudos (pass them to publishKudos, which sends them). */
+      notify: PersonRow[];
     }
   | { status: 'duplicate'; kudos: KudosView }
   | {
@@ -160,6 +162,7 @@ export async function giveKudos(
     people: plan.people,
     settings: plan.settings,
     postClaim: plan.record.postLease ?? null,
+    notify: plan.record.notifyBy ? plan.recipients.filter((p) => p.dm_enabled && !p.is_bot && !p.is_deleted) : [],
   };
 }
 

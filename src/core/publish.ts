@@ -26,6 +26,11 @@ import type { KudosView } from './types';
 
 /** How long a claim to post a kudos holds; an attempt never takes this long unless the process stopped. */
 export const POST_LEASE_MS = 2 * 60_000;
+/**
+ * How far ahead recipients' DMs are queued when the request that records a kudos publishes it and sends them
+ * itself: the outbox sends them only if that request could not (it stopped, or the post waits for a rate limit).
+ */
+export const PUBLISH_DM_GRACE_MS = POST_LEASE_MS;
 /** A kudos still pending this long after it was recorded was left behind by a stop between ack and post. */
 export const LEFTOVER_AFTER_MS = 2 * 60_000;
 /** A post that cannot be verified (the platform cannot be asked) is tried for this long, then reported failed. */
@@ -47,24 +52,25 @@ export function placeFor(settings: Pick<Settings, 'kudosChannel'>, given: { chan
   return { channelId, threadTs: channelId && channelId === given.channelId ? (given.threadTs ?? null) : null };
 }
 
-/**
- * Publishes a kudos just recorded (see the file comment). `live` is the request's own way of answering; `held`
- * the claim the give recorded it with (giveKudos' `postClaim`); without one, the kudos is claimed here first.
- */
-export async function publishKudos(
-  deps: UseCaseDeps,
-  workspace: WorkspaceRow,
-  kudos: KudosView,
-  place: PostPlace,
-  live?: LiveReply,
-  held?: Date | null,
-): Promise<PublishOutcome> {
+/** What the request that recorded a kudos hands its publish. */
+export interface PublishOptions {
+  /** The request's own way of answering (Slack's response_url, the Teams turn), tried when the place cannot be used. */
+  live?: LiveReply;
+  /** The claim the give recorded the kudos with (giveKudos' `postClaim`); without one it is claimed here first. */
+  held?: Date | null;
+  /** Recipients whose DMs were queued with the kudos (giveKudos' `notify`): sent once the post is settled. */
+  notify?: PersonRow[];
+}
+
+/** Publishes a kudos just recorded (see the file comment). */
+export async function publishKudos(deps: UseCaseDeps, workspace: WorkspaceRow, kudos: KudosView, place: PostPlace, opts: PublishOptions = {}): Promise<PublishOutcome> {
   const now = deps.clock();
+  const held = opts.held ?? null;
   const lease = held ?? new Date(now.getTime() + POST_LEASE_MS);
   if (!held && !(await claimPost(deps.db, workspace.id, kudos.id, { now, leaseUntil: lease, channelId: place.channelId }))) {
     return { status: 'claimed_elsewhere' };
   }
-  const outcome = await attempt(deps, workspace, kudos, place, lease, live);
+  const outcome = await attempt(deps, workspace, kudos, place, lease, opts.live, opts.notify ?? []);
   if (isSettled(outcome)) await congratulateOnThreeNotes(deps, workspace, kudos);
   return outcome;
 }
@@ -77,6 +83,7 @@ async function attempt(
   place: PostPlace,
   lease: Date,
   live?: LiveReply,
+  notify: PersonRow[] = [],
 ): Promise<PublishOutcome> {
   let result: PostAttempt;
   try {
@@ -85,48 +92,42 @@ async function attempt(
     // No answer: the post may exist. The claim stays until its lease runs out; the sweep then looks for it.
     return { status: 'unknown', channelId: place.channelId, reason: err instanceof Error ? err.message : String(err) };
   }
-  // Recorded only while the claim is still ours: an attempt that outlived its lease leaves the kudos to the sweep
-  // that took it over (which finds this post by its id). A post done with claims its DMs in the same statement.
   const now = deps.clock();
   if (result.status === 'later') {
     await settlePost(deps.db, workspace.id, kudos.id, lease, { status: 'pending', leaseUntil: new Date(now.getTime() + result.afterMs) });
     return result;
   }
-  const settled = await settlePost(
+  // The recipients hear now, with where it was posted; the DMs that went out are marked sent in the same
+  // statement that records the post (those that did not stay queued, and the outbox sends them when due). The
+  // post is recorded only while the claim is still ours: an attempt that outlived its lease leaves the kudos to
+  // the sweep that took it over (which finds this post by its id).
+  const posted: KudosView = { ...kudos, postChannelId: result.channelId, postTs: result.status === 'posted' ? result.ts : null };
+  const sent = await sendDms(deps, workspace, posted, notify);
+  await settlePost(
     deps.db,
     workspace.id,
     kudos.id,
     lease,
     { status: result.status, channelId: result.channelId, ts: result.status === 'posted' ? result.ts : null },
-    { now, claimUntil: new Date(now.getTime() + DM_CLAIM_MS) },
+    { recipientIds: sent, at: now },
   );
-  if (settled.settled) {
-    const posted = result.status === 'posted' ? { postChannelId: result.channelId, postTs: result.ts } : { postChannelId: result.channelId, postTs: null };
-    await sendClaimedDms(deps, workspace, { ...kudos, ...posted }, settled.dms);
-  }
   return result;
+}
+
+/** DMs the recipients about a kudos just published; the ids of those whose DM is done with (sent, or never can be). */
+async function sendDms(deps: UseCaseDeps, workspace: WorkspaceRow, kudos: KudosView, recipients: PersonRow[]): Promise<number[]> {
+  const done: number[] = [];
+  for (const person of recipients) {
+    if (!person.dm_enabled || person.is_deleted || person.is_bot) continue;
+    const result = await deps.notifier.sendKudosDm(workspace, person, [kudos]).catch(() => 'retry' as const);
+    if (result !== 'retry') done.push(person.id);
+  }
+  return done;
 }
 
 /** True when the post is done with (posted, or posted another way, or failed for good). */
 function isSettled(outcome: PublishOutcome): outcome is Extract<PublishOutcome, { status: 'posted' | 'fallback' | 'failed' }> {
   return outcome.status === 'posted' || outcome.status === 'fallback' || outcome.status === 'failed';
-}
-
-/** How long DMs claimed for sending stay claimed (then the outbox's flush sends what was not sent). */
-const DM_CLAIM_MS = 2 * 60_000;
-
-/**
- * Sends the DMs queued with a kudos that its publish claimed. What does not go out stays in the outbox for the
- * timer's flush (`sendDueDms`), which also sends the DMs batched over a window (reactions).
- */
-async function sendClaimedDms(deps: UseCaseDeps, workspace: WorkspaceRow, kudos: KudosView, claimed: Array<{ outboxId: number; person: PersonRow }>): Promise<void> {
-  if (!claimed.length) return;
-  const done: number[] = [];
-  for (const { outboxId, person } of claimed) {
-    const result = person.dm_enabled && !person.is_deleted && !person.is_bot ? await deps.notifier.sendKudosDm(workspace, person, [kudos]).catch(() => 'retry' as const) : 'gone';
-    if (result !== 'retry') done.push(outboxId);
-  }
-  await markDmsSent(deps.db, done, deps.clock());
 }
 
 export interface LeftoverSummary {
@@ -162,10 +163,9 @@ export async function publishLeftovers(deps: UseCaseDeps, workspace: WorkspaceRo
     if (row.was === 'posting') {
       const earlier = await deps.notifier.findKudosPost(workspace, kudos, place, kudos.createdAt).catch(() => undefined);
       if (earlier) {
-        const found = { ...kudos, postChannelId: earlier.channelId, postTs: earlier.ts };
-        const settled = await settlePost(deps.db, workspace.id, kudos.id, lease, { status: 'posted', channelId: earlier.channelId, ts: earlier.ts }, { now, claimUntil: new Date(now.getTime() + DM_CLAIM_MS) });
+        // Its DMs are left to the outbox, whose due time has passed by now.
+        await settlePost(deps.db, workspace.id, kudos.id, lease, { status: 'posted', channelId: earlier.channelId, ts: earlier.ts });
         summary.found++;
-        await sendClaimedDms(deps, workspace, found, settled.dms);
         await congratulateOnThreeNotes(deps, workspace, kudos);
         continue;
       }

@@ -68,7 +68,11 @@ describe.each(testDatabases())('publishing a kudos across a stop, on %s', (kind)
     await restart(25_000);
     expect(postedIn('C0GENERAL')).toHaveLength(1);
     expect(await kudosRow()).toMatchObject({ post_status: 'posted', post_channel_id: 'C0GENERAL', post_ts: postedIn('C0GENERAL')[0].ts });
-    // The recipient hears once, from the outbox.
+    // The recipient hears once, from the outbox, when the DM queued with the kudos is due.
+    expect(posts('UALICE')).toHaveLength(0);
+    offsetMs += 2 * 60_000;
+    await app!.kudos.slack!.flushDms();
+    expect(posts('UALICE')).toHaveLength(1);
     await app!.kudos.slack!.flushDms();
     expect(posts('UALICE')).toHaveLength(1);
     await restart(5 * 60_000);

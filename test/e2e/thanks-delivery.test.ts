@@ -185,6 +185,8 @@ describe.each(testDatabases())('kudos left unposted by a stop between the ack an
 
     expect(await e.app.kudos.slack!.publishLeftovers()).toBe(1);
     expect(channelPosts(e, 'C0GENERAL')).toHaveLength(1);
+    // The recipient's DM was queued with the kudos: the outbox sends it.
+    await e.app.kudos.slack!.flushDms();
     expect(channelPosts(e, 'UALICE')).toHaveLength(1);
     expect(await e.db.db.selectFrom('kudos').select('post_status').executeTakeFirstOrThrow()).toEqual({ post_status: 'posted' });
     expect(await e.app.kudos.slack!.publishLeftovers()).toBe(0);

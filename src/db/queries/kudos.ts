@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, KudosRow, PersonRow, PostStatus } from '../schema';
+import type { Database, KudosRow, PostStatus } from '../schema';
 import type { KudosView, PersonView } from '../../core/types';
 
 export async function findKudosBySourceKey(db: Kysely<Database>, workspaceId: number, sourceKey: string): Promise<KudosRow | undefined> {
@@ -73,9 +73,8 @@ export async function claimPost(
 
 /**
  * Records what came of a post made under a claim, only while the claim is still this caller's (held until
- * `held`): false when the claim ran out and someone else took the kudos over (they decide then). With
- * `dms`, the same statement claims the DMs queued with the kudos (with their recipients' rows), so
- * they can be sent now: one round trip for both.
+ * `held`): false when the claim ran out and someone else took the kudos over (they decide then). `dmsSent`
+ * marks, in the same statement, the queued DMs of the kudos that its publish has just sent.
  */
 export async function settlePost(
   db: Kysely<Database>,
@@ -83,49 +82,38 @@ export async function settlePost(
   id: number,
   held: Date,
   post: { status: PostStatus; channelId?: string | null; ts?: string | null; leaseUntil?: Date | null },
-  dms?: { now: Date; claimUntil: Date },
-): Promise<{ settled: boolean; dms: Array<{ outboxId: number; person: PersonRow }> }> {
-  const now = dms?.now ?? held;
-  const rows = await db
-    .with('settled', (q) =>
-      q
-        .updateTable('kudos')
-        .set({
-          post_status: post.status,
-          post_lease_until: post.leaseUntil ?? null,
-          ...(post.channelId !== undefined ? { post_channel_id: post.channelId } : {}),
-          ...(post.ts !== undefined ? { post_ts: post.ts } : {}),
-        })
-        .where('workspace_id', '=', workspaceId)
-        .where('id', '=', id)
-        .where('post_status', '=', 'posting')
-        .where('post_lease_until', '=', held)
-        .returning('id'),
-    )
-    .with('claimed', (q) =>
+  dmsSent?: { recipientIds: number[]; at: Date },
+): Promise<boolean> {
+  const settle = db
+    .updateTable('kudos')
+    .set({
+      post_status: post.status,
+      post_lease_until: post.leaseUntil ?? null,
+      ...(post.channelId !== undefined ? { post_channel_id: post.channelId } : {}),
+      ...(post.ts !== undefined ? { post_ts: post.ts } : {}),
+    })
+    .where('workspace_id', '=', workspaceId)
+    .where('id', '=', id)
+    .where('post_status', '=', 'posting')
+    .where('post_lease_until', '=', held)
+    .returning('id');
+  if (!dmsSent?.recipientIds.length) return !!(await settle.executeTakeFirst());
+  const row = await db
+    .with('settled', () => settle)
+    .with('marked', (q) =>
       q
         .updateTable('dm_outbox')
-        .set({ locked_until: dms?.claimUntil ?? now })
-        .where(sql<boolean>`${dms !== undefined}`)
+        .set({ sent_at: dmsSent.at, locked_until: null })
         .where('workspace_id', '=', workspaceId)
         .where('kudos_id', 'in', (eb) => eb.selectFrom('settled').select('id'))
+        .where('recipient_id', 'in', dmsSent.recipientIds)
         .where('sent_at', 'is', null)
-        .where((w) => w.or([w('locked_until', 'is', null), w('locked_until', '<', now)]))
-        .returning(['id as outbox_id', 'recipient_id']),
+        .returning('id'),
     )
     .selectFrom('settled')
-    .leftJoin('claimed', (join) => join.onTrue())
-    .leftJoinLateral(
-      (eb) => eb.selectFrom('person').selectAll().whereRef('person.id', '=', 'claimed.recipient_id').as('person'),
-      (join) => join.onTrue(),
-    )
-    .selectAll('person')
-    .select(['settled.id as settled_id', 'claimed.outbox_id'])
-    .execute();
-  return {
-    settled: rows.length > 0,
-    dms: rows.flatMap(({ settled_id: _settled, outbox_id, ...person }) => (outbox_id == null ? [] : [{ outboxId: Number(outbox_id), person: person as PersonRow }])),
-  };
+    .select((eb) => ['settled.id', eb.selectFrom('marked').select((m) => m.fn.countAll<number>().as('n')).as('marked')])
+    .executeTakeFirst();
+  return !!row;
 }
 
 export interface LeftoverPost {

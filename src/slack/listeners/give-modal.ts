@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import { giveKudos } from '../../core/give';
 import { giveGuide } from '../../core/help';
-import { placeFor, publishKudos } from '../../core/publish';
+import { placeFor, PUBLISH_DM_GRACE_MS, publishKudos } from '../../core/publish';
 import { SlackCallError } from '../api';
 import { GIVE_MODAL_CALLBACK, BLOCK, ACTION, giveModalView, modalErrors, type GiveModalMetadata } from '../blocks/give-modal';
 import { confirmationReply, deliveryNotice } from '../blocks/messages';
@@ -58,8 +58,8 @@ export function register(app: App, ctx: SlackContext): void {
       channelId: meta.source === 'shortcut' ? meta.channelId : chosenChannel,
       messageTs: meta.messageTs ?? null,
       permalink: meta.permalink ?? null,
-      // Recipients' DMs are queued with the kudos and sent from the outbox once it is posted.
-      notifyBatchMs: 0,
+      // Recipients' DMs are queued with the kudos: sent once it is posted, or by the outbox should that not happen.
+      notifyBatchMs: PUBLISH_DM_GRACE_MS,
     });
     if (result.status === 'refused') {
       const names = new Map(result.people.map((p) => [p.external_id, p.display_name]));
@@ -77,7 +77,7 @@ export function register(app: App, ctx: SlackContext): void {
         ctx.homes?.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
         const place = placeFor(settings, { channelId: chosenChannel, threadTs: meta.channelId === chosenChannel ? meta.threadTs : null });
         const live = place.channelId === chosenChannel ? responseUrlReply(responseUrl, chosenChannel, ctx.logger) : undefined;
-        const outcome = await publishKudos(ctx.core(), ws, kudos, place, live, result.postClaim);
+        const outcome = await publishKudos(ctx.core(), ws, kudos, place, { live, held: result.postClaim, notify: result.notify });
         const confirm = confirmationReply(kudos, result.skipped, result.allowance);
         const notice = deliveryNotice(outcome);
         await tellGiver(ctx, giverId, place.channelId, notice ? `${confirm.text}\n${notice}` : confirm.text, confirm.blocks);

@@ -3,7 +3,7 @@ import { giveKudos } from '../../core/give';
 import { giveGuide } from '../../core/help';
 import { parseThanks } from '../../core/parse-thanks';
 import { resolvePerson } from '../../core/people';
-import { placeFor, publishKudos } from '../../core/publish';
+import { placeFor, PUBLISH_DM_GRACE_MS, publishKudos } from '../../core/publish';
 import { undoLastKudos, withdrawPost } from '../../core/reverse';
 import { myStats } from '../../core/stats';
 import { SlackCallError } from '../api';
@@ -80,8 +80,8 @@ async function give(ctx: SlackContext, command: SlashCommand, draft: Draft, repl
     // Slack gives each invocation its own trigger_id; a re-delivery carries the same one.
     sourceKey: `slack:cmd:${command.trigger_id}`,
     channelId: command.channel_id,
-    // Recipients' DMs are queued with the kudos and sent from the outbox once it is posted.
-    notifyBatchMs: 0,
+    // Recipients' DMs are queued with the kudos: sent once it is posted, or by the outbox should that not happen.
+    notifyBatchMs: PUBLISH_DM_GRACE_MS,
   });
   if (result.status === 'refused') return reply(refusalReply(result.refusals));
   if (result.status === 'duplicate') return reply(duplicateReply(result.kudos));
@@ -96,7 +96,7 @@ async function give(ctx: SlackContext, command: SlashCommand, draft: Draft, repl
       const place = placeFor(settings, { channelId: command.channel_id });
       // The response_url posts where the command was typed, so it only helps when that is the place.
       const live = place.channelId === command.channel_id ? responseUrlReply(command.response_url, command.channel_id, ctx.logger) : undefined;
-      const notice = deliveryNotice(await publishKudos(deps, ws, kudos, place, live, result.postClaim));
+      const notice = deliveryNotice(await publishKudos(deps, ws, kudos, place, { live, held: result.postClaim, notify: result.notify }));
       if (notice) await respondTo(command.response_url, { response_type: 'ephemeral', text: notice }).catch(() => undefined);
     },
     'delivery',

@@ -115,7 +115,7 @@ export async function submitGiveForm(ctx: TeamsContext, turn: Turn, data: Record
   const elsewhere: LiveReply[] =
     conversationKind(a) !== 'personal' && kudosChannel ? [{ post: (k) => turn.core.notifier.postKudos(turn.ws, k, { channelId: kudosChannel }) }] : [];
   const held = result.status === 'given' ? result.postClaim : null;
-  const outcome = await publishKudos(turn.core, turn.ws, result.kudos, placeHere(turn, settings), firstThatPosts([turnReply(turn.tc), ...elsewhere]), held);
+  const outcome = await publishKudos(turn.core, turn.ws, result.kudos, placeHere(turn, settings), { live: firstThatPosts([turnReply(turn.tc), ...elsewhere]), held });
   if (result.status === 'duplicate') return popup(`Your kudos to ${who} is already recorded.`);
   const lines = [`Kudos sent to ${who}!`];
   if (result.skipped.length) {

@@ -126,7 +126,7 @@ async function give(ctx: TeamsContext, turn: Turn, draft: ParsedThanks): Promise
   // A re-delivery finds the kudos recorded: it is posted now only if a stop had left it unposted.
   const settings = result.status === 'given' ? result.settings : (await giveGuide(ctx.db, turn.ws)).settings;
   const held = result.status === 'given' ? result.postClaim : null;
-  const outcome = await publishKudos(turn.core, turn.ws, result.kudos, placeHere(turn, settings), turnReply(turn.tc), held);
+  const outcome = await publishKudos(turn.core, turn.ws, result.kudos, placeHere(turn, settings), { live: turnReply(turn.tc), held });
   if (result.status === 'duplicate') {
     if (personal && outcome.status === 'claimed_elsewhere') await turn.tc.sendActivity(duplicateMessage(result.kudos));
     return;
