@@ -1,6 +1,6 @@
 import type { PersonRow, WorkspaceRow } from '../db/schema';
 import { claimDueDms, markDmsSent } from '../db/queries/dm-outbox';
-import { claimLeftoverPosts, claimPost, loadKudosViews, setPost, settlePost } from '../db/queries/kudos';
+import { claimLeftoverPosts, claimPost, loadKudosViews, settlePost } from '../db/queries/kudos';
 import { forgetNotice } from '../db/queries/campaigns';
 import { firstNotice } from '../db/queries/notices';
 import { findPeople, findPeopleByIds } from '../db/queries/people';
@@ -172,7 +172,7 @@ export async function publishLeftovers(deps: UseCaseDeps, workspace: WorkspaceRo
       if (earlier === undefined) {
         // Cannot tell whether it was posted: try again later rather than risk a second post, up to a day.
         const gaveUp = now.getTime() - kudos.createdAt.getTime() > UNVERIFIED_GIVE_UP_MS;
-        if (gaveUp) await setPost(deps.db, workspace.id, kudos.id, { status: 'failed', channelId: place.channelId });
+        if (gaveUp) await settlePost(deps.db, workspace.id, kudos.id, lease, { status: 'failed', channelId: place.channelId });
         continue;
       }
     }

@@ -29,25 +29,6 @@ export async function revokeRecorded(
   return rows[0].status;
 }
 
-export async function setPost(
-  db: Kysely<Database>,
-  workspaceId: number,
-  id: number,
-  post: { status: PostStatus; channelId?: string | null; ts?: string | null; leaseUntil?: Date | null },
-): Promise<void> {
-  await db
-    .updateTable('kudos')
-    .set({
-      post_status: post.status,
-      post_lease_until: post.leaseUntil ?? null,
-      ...(post.channelId !== undefined ? { post_channel_id: post.channelId } : {}),
-      ...(post.ts !== undefined ? { post_ts: post.ts } : {}),
-    })
-    .where('workspace_id', '=', workspaceId)
-    .where('id', '=', id)
-    .execute();
-}
-
 /**
  * Takes the right to post a kudos (pending → posting) until `leaseUntil`, recording where it is being posted.
  * Exactly one caller gets it, so the request that recorded the kudos and the sweep that finds it later never
