@@ -29,7 +29,8 @@ export class Background {
 
   run(label: string, work: () => Promise<unknown>, lane?: string): void {
     const l = lane ? this.lanes.get(lane) : undefined;
-    const start = l ? this.slot(l) : Promise.resolve();
+    // Work starts after the current I/O callbacks, so an answer the caller is about to send goes out first.
+    const start = new Promise<void>((resolve) => setImmediate(resolve)).then(() => (l ? this.slot(l) : undefined));
     const p: Promise<void> = start
       .then(work)
       .then(

@@ -1,6 +1,6 @@
 import { testDatabases } from '../helpers/db';
 import { useSlackE2E } from '../helpers/slack-e2e';
-import { escapeSlack, triggerId } from '../helpers/slack-requests';
+import { escapeSlack, slashCommand, triggerId } from '../helpers/slack-requests';
 
 const flatten = (blocks: any[]): string => JSON.stringify(blocks);
 
@@ -153,6 +153,26 @@ describe.each(testDatabases())('/thanks end to end on %s', (kind) => {
     expect(row.revoked_at).not.toBeNull();
     const nothing = await e.thanks('undo');
     expect(nothing.json.text).toContain("There's nothing to undo");
+  });
+
+  it('a replayed /thanks undo (the same signed request again) withdraws one kudos, not two', async () => {
+    await e.thanks('<@UALICE> for the first kudos of the morning');
+    await e.thanks('<@UBOB> for the second kudos of the morning');
+    const undo = slashCommand({ text: 'undo', trigger_id: triggerId() });
+    const first = await e.post(undo);
+    const replay = await e.post(undo);
+    expect(first.status).toBe(200);
+    expect(replay.status).toBe(200);
+    // The replay answers as the first did, about the same kudos.
+    expect(replay.json.blocks[0]).toEqual(first.json.blocks[0]);
+    const rows = await e.db.db.selectFrom('kudos').select(['message', 'revoked_at']).orderBy('id').execute();
+    expect(rows.map((r) => [r.message, r.revoked_at !== null])).toEqual([
+      ['for the first kudos of the morning', false],
+      ['for the second kudos of the morning', true],
+    ]);
+    // Only the withdrawn kudos' post is redrawn.
+    const second = await e.db.db.selectFrom('kudos').select('post_ts').where('message', '=', 'for the second kudos of the morning').executeTakeFirstOrThrow();
+    expect(new Set(e.fake.callsTo('chat.update').map((c) => c.params.ts))).toEqual(new Set([second.post_ts]));
   });
 
   it('/thanks alone opens the give-kudos modal with the current channel preselected', async () => {
