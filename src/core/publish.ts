@@ -1,5 +1,5 @@
 import type { PersonRow, WorkspaceRow } from '../db/schema';
-import { claimDueDms, markDmsSent } from '../db/queries/dm-outbox';
+import { claimDueDms, markDmsSent, queueDms, takeOverOwedDms } from '../db/queries/dm-outbox';
 import { claimLeftoverPosts, claimPost, loadKudosViews, settlePost } from '../db/queries/kudos';
 import { forgetNotice } from '../db/queries/campaigns';
 import { firstNotice } from '../db/queries/notices';
@@ -12,23 +12,25 @@ import type { KudosView } from './types';
 
 /**
  * Publishing a recorded kudos: claim its post, post it through the notifier, record where it went, send the
- * recipients' DMs from the durable outbox, and congratulate a giver who completed Customer Service Week's
- * three notes. The kudos already counts when this starts, so nothing here can lose it:
+ * recipients' DMs, and congratulate a giver who completed Customer Service Week's three notes. The kudos
+ * already counts when this starts, so nothing here can lose it:
  *
  * - the claim (pending → posting) is held until a lease runs out; a stop mid-post leaves a claim that the sweep
  *   (`publishLeftovers`) takes over, first looking for the post by the kudos id it carries, so a post the
  *   platform accepted is recorded, not made twice;
  * - a rate limit is never waited out while holding the claim: the kudos goes back to pending, not to be tried
  *   before the platform's Retry-After, and the sweep posts it then (or after a restart);
- * - recipients' DMs were queued with the kudos itself (same transaction), so they go out once the outbox is
- *   flushed, whatever happens to this process.
+ * - recipients' DMs are owed from the moment the kudos is recorded (same transaction): on the kudos row while
+ *   the recording request publishes it and sends them itself, in the outbox (`dm_outbox`) otherwise. Owed DMs
+ *   the request did not send by their due time are moved into the outbox (`sendDueDms`), which sends them,
+ *   whatever happened to the request. Reaction kudos queue theirs in the outbox at once, to go out in batches.
  */
 
 /** How long a claim to post a kudos holds; an attempt never takes this long unless the process stopped. */
 export const POST_LEASE_MS = 2 * 60_000;
 /**
- * How far ahead recipients' DMs are queued when the request that records a kudos publishes it and sends them
- * itself: the outbox sends them only if that request could not (it stopped, or the post waits for a rate limit).
+ * How long a kudos owes its recipients' DMs to the request that records and publishes it: past that, the outbox
+ * sends them (the request stopped, or the post waits for a rate limit).
  */
 export const PUBLISH_DM_GRACE_MS = POST_LEASE_MS;
 /** A kudos still pending this long after it was recorded was left behind by a stop between ack and post. */
@@ -83,7 +85,8 @@ async function attempt(
   place: PostPlace,
   lease: Date,
   live?: LiveReply,
-  notify: PersonRow[] = [],
+  /** The recipients to DM, when this attempt deals with the DMs the kudos owes (a live publish); else the outbox does. */
+  notify?: PersonRow[],
 ): Promise<PublishOutcome> {
   let result: PostAttempt;
   try {
@@ -97,32 +100,31 @@ async function attempt(
     await settlePost(deps.db, workspace.id, kudos.id, lease, { status: 'pending', leaseUntil: new Date(now.getTime() + result.afterMs) });
     return result;
   }
-  // The recipients hear now, with where it was posted; the DMs that went out are marked sent in the same
-  // statement that records the post (those that did not stay queued, and the outbox sends them when due). The
-  // post is recorded only while the claim is still ours: an attempt that outlived its lease leaves the kudos to
-  // the sweep that took it over (which finds this post by its id).
+  // The recipients hear now, with where it was posted. The kudos owed their DMs on its own row (recorded with
+  // it); recording the post clears that, and a DM Slack would not take now goes to the outbox, which retries
+  // it. The post is recorded only while the claim is still ours: an attempt that outlived its lease leaves the
+  // kudos to the sweep that took it over (which finds this post by its id), and the DMs to the outbox.
   const posted: KudosView = { ...kudos, postChannelId: result.channelId, postTs: result.status === 'posted' ? result.ts : null };
-  const sent = await sendDms(deps, workspace, posted, notify);
-  await settlePost(
-    deps.db,
-    workspace.id,
-    kudos.id,
-    lease,
-    { status: result.status, channelId: result.channelId, ts: result.status === 'posted' ? result.ts : null },
-    { recipientIds: sent, at: now },
-  );
+  const dms = notify ? await sendDms(deps, workspace, posted, notify) : undefined;
+  const settled = await settlePost(deps.db, workspace.id, kudos.id, lease, {
+    status: result.status,
+    channelId: result.channelId,
+    ts: result.status === 'posted' ? result.ts : null,
+    dmsDone: !!dms,
+  });
+  if (settled && dms) await queueDms(deps.db, workspace.id, kudos.id, dms.retry, deps.clock());
   return result;
 }
 
-/** DMs the recipients about a kudos just published; the ids of those whose DM is done with (sent, or never can be). */
-async function sendDms(deps: UseCaseDeps, workspace: WorkspaceRow, kudos: KudosView, recipients: PersonRow[]): Promise<number[]> {
-  const done: number[] = [];
+/** DMs the recipients about a kudos just published; the ids of those whose DM should be tried again later. */
+async function sendDms(deps: UseCaseDeps, workspace: WorkspaceRow, kudos: KudosView, recipients: PersonRow[]): Promise<{ retry: number[] }> {
+  const retry: number[] = [];
   for (const person of recipients) {
     if (!person.dm_enabled || person.is_deleted || person.is_bot) continue;
     const result = await deps.notifier.sendKudosDm(workspace, person, [kudos]).catch(() => 'retry' as const);
-    if (result !== 'retry') done.push(person.id);
+    if (result === 'retry') retry.push(person.id);
   }
-  return done;
+  return { retry };
 }
 
 /** True when the post is done with (posted, or posted another way, or failed for good). */
@@ -163,7 +165,7 @@ export async function publishLeftovers(deps: UseCaseDeps, workspace: WorkspaceRo
     if (row.was === 'posting') {
       const earlier = await deps.notifier.findKudosPost(workspace, kudos, place, kudos.createdAt).catch(() => undefined);
       if (earlier) {
-        // Its DMs are left to the outbox, whose due time has passed by now.
+        // Its DMs are left to the outbox, which takes them over once they are due (by now, or soon).
         await settlePost(deps.db, workspace.id, kudos.id, lease, { status: 'posted', channelId: earlier.channelId, ts: earlier.ts });
         summary.found++;
         await congratulateOnThreeNotes(deps, workspace, kudos);
@@ -194,6 +196,8 @@ export const PERMANENT_DM_FAILURES = new Set(['account_inactive', 'user_not_foun
  */
 export async function sendDueDms(deps: UseCaseDeps, workspace: WorkspaceRow): Promise<number> {
   const now = deps.clock();
+  // DMs a publish owed but did not send in time (it stopped, or the post waits for a rate limit) join the queue.
+  await takeOverOwedDms(deps.db, workspace.id, now);
   const due = await claimDueDms(deps.db, workspace.id, now);
   if (!due.length) return 0;
   const views = new Map((await loadKudosViews(deps.db, workspace.id, [...new Set(due.map((d) => d.kudos_id))])).map((k) => [k.id, k]));

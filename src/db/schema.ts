@@ -84,6 +84,8 @@ export interface KudosTable {
   post_status: Generated<PostStatus>;
   /** posting: the claim holds until then; pending: not tried again before then (a rate limit). */
   post_lease_until: Timestamp | null;
+  /** A kudos published by the request that recorded it owes its recipients' DMs until then (then the outbox sends them). */
+  dms_due_at: Timestamp | null;
   parent_id: number | null;
   campaign_key: string | null;
   created_at: Generated<Timestamp>;

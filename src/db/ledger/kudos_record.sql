@@ -5,10 +5,10 @@
 --     reaction_group, campaign, created_at, day, recipients: [person id, ...], values: [value id, ...],
 --     lim, notify_by, post_lease }
 -- `day` is the giver's local day (the allowance day the give consumes), `lim` the recipients the giver may
--- thank that day (null: unlimited, usage still counted), `notify_by` when recipients' DMs are due (null: the
--- caller tells them itself), `post_lease` until when the recording request holds the claim to post it (it
--- posts right after its answer; null: the kudos waits as pending). Whether the give is allowed at all was
--- decided by the application before.
+-- thank that day (null: unlimited, usage still counted), `notify_by` when recipients' DMs are due (null: no
+-- DMs), `post_lease` until when the recording request holds the claim to post it (it posts right after its
+-- answer, and sends the DMs, which the kudos row owes until notify_by; null: the kudos waits as pending and
+-- its DMs are queued in the outbox). Whether the give is allowed at all was decided by the application before.
 
 
 -- kudos_record: one give, recorded exactly once.
@@ -32,13 +32,16 @@ begin
   n := coalesce(cardinality(g.recipients), 0);
 
   insert into kudos (workspace_id, giver_id, source, source_key, message, channel_id, message_ts, permalink, emoji,
-                     parent_id, reaction_group, campaign_key, post_status, post_lease_until, created_at, local_day)
+                     parent_id, reaction_group, campaign_key, post_status, post_lease_until, dms_due_at, created_at,
+                     local_day)
   values (g.workspace, g.giver, g.source, g.source_key, g.message, g.channel, g.message_ts, g.permalink, g.emoji,
           g.parent, g.reaction_group, g.campaign,
           -- A reaction's kudos is not posted on its own; any other is claimed for posting by the request that
           -- records it, or waits as pending.
           case when g.reaction_group is not null then 'none' when g.post_lease is not null then 'posting' else 'pending' end,
           case when g.reaction_group is null then g.post_lease end,
+          -- Its recipients' DMs are owed here while the recording request publishes it (it sends them).
+          case when g.reaction_group is null and g.post_lease is not null then g.notify_by end,
           g.created_at, g.day)
   on conflict (workspace_id, source_key) do nothing
   returning id into o_kudos_id;
@@ -70,7 +73,8 @@ begin
   insert into kudos_value (kudos_id, value_id, workspace_id)
   select o_kudos_id, vid, g.workspace from unnest(g."values") as vid;
 
-  if g.notify_by is not null then
+  if g.notify_by is not null and (g.reaction_group is not null or g.post_lease is null) then
+    -- Queued in the outbox (a kudos its request publishes owes them on its own row instead, above).
     -- A recipient with a batch already waiting joins it; otherwise a new one is due by notify_by.
     insert into dm_outbox (workspace_id, recipient_id, kudos_id, due_at)
     select g.workspace, p.id, o_kudos_id,

@@ -54,45 +54,31 @@ export async function claimPost(
 
 /**
  * Records what came of a post made under a claim, only while the claim is still this caller's (held until
- * `held`): false when the claim ran out and someone else took the kudos over (they decide then). `dmsSent`
- * marks, in the same statement, the queued DMs of the kudos that its publish has just sent.
+ * `held`): false when the claim ran out and someone else took the kudos over (they decide then). `dmsDone`:
+ * the publish has dealt with the DMs the kudos owed (sent them, or queued what it could not send), so it owes
+ * none any more.
  */
 export async function settlePost(
   db: Kysely<Database>,
   workspaceId: number,
   id: number,
   held: Date,
-  post: { status: PostStatus; channelId?: string | null; ts?: string | null; leaseUntil?: Date | null },
-  dmsSent?: { recipientIds: number[]; at: Date },
+  post: { status: PostStatus; channelId?: string | null; ts?: string | null; leaseUntil?: Date | null; dmsDone?: boolean },
 ): Promise<boolean> {
-  const settle = db
+  const row = await db
     .updateTable('kudos')
     .set({
       post_status: post.status,
       post_lease_until: post.leaseUntil ?? null,
       ...(post.channelId !== undefined ? { post_channel_id: post.channelId } : {}),
       ...(post.ts !== undefined ? { post_ts: post.ts } : {}),
+      ...(post.dmsDone ? { dms_due_at: null } : {}),
     })
     .where('workspace_id', '=', workspaceId)
     .where('id', '=', id)
     .where('post_status', '=', 'posting')
     .where('post_lease_until', '=', held)
-    .returning('id');
-  if (!dmsSent?.recipientIds.length) return !!(await settle.executeTakeFirst());
-  const row = await db
-    .with('settled', () => settle)
-    .with('marked', (q) =>
-      q
-        .updateTable('dm_outbox')
-        .set({ sent_at: dmsSent.at, locked_until: null })
-        .where('workspace_id', '=', workspaceId)
-        .where('kudos_id', 'in', (eb) => eb.selectFrom('settled').select('id'))
-        .where('recipient_id', 'in', dmsSent.recipientIds)
-        .where('sent_at', 'is', null)
-        .returning('id'),
-    )
-    .selectFrom('settled')
-    .select((eb) => ['settled.id', eb.selectFrom('marked').select((m) => m.fn.countAll<number>().as('n')).as('marked')])
+    .returning('id')
     .executeTakeFirst();
   return !!row;
 }
