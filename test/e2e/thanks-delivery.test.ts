@@ -88,6 +88,22 @@ describe.each(testDatabases())('posting kudos when Slack pushes back, on %s', (k
     expect(await e.count('kudos')).toBe(1);
   });
 
+  it('retries a DM Slack would not take just now from the outbox, once, and owes nothing after', async () => {
+    e.fake.fail('chat.postMessage', { status: 503 }, { match: (p) => p.channel === 'UALICE' });
+    await e.thanks('<@UALICE> <@UBOB> for the thorough handover notes');
+    expect(channelPosts(e, 'UBOB')).toHaveLength(1);
+    expect(channelPosts(e, 'UALICE')).toHaveLength(1); // the refused attempt
+    const kudos = await kudosRow();
+    expect(kudos).toMatchObject({ post_status: 'posted', dms_due_at: null });
+    await e.app.kudos.slack!.flushDms();
+    expect(channelPosts(e, 'UALICE')).toHaveLength(2);
+    // Bob's DM went out with the post: neither the outbox nor the owed DMs send it again.
+    e.advance(5 * 60_000);
+    await e.app.kudos.slack!.flushDms();
+    expect(channelPosts(e, 'UALICE')).toHaveLength(2);
+    expect(channelPosts(e, 'UBOB')).toHaveLength(1);
+  });
+
   it('sends no DM to someone who turned DMs off', async () => {
     await e.thanks('<@UCAROL> for a first kudos that creates her profile');
     await e.db.db.updateTable('person').set({ dm_enabled: false }).where('external_id', '=', 'UCAROL').execute();
