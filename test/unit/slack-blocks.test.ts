@@ -3,31 +3,18 @@ import { giveModalView, modalErrors } from '../../src/slack/blocks/give-modal';
 import { confirmationReply, helpReply, refusalReply, statsReply } from '../../src/slack/blocks/messages';
 import { listJoin, messageMrkdwn, truncate } from '../../src/slack/blocks/text';
 import type { KudosView, ValueView } from '../../src/core/types';
+import { kudosView } from '../helpers/kudos-view';
 
-const kudos = (over: Partial<KudosView> = {}): KudosView => ({
-  id: 7,
-  workspaceId: 1,
-  source: 'command',
-  giver: { id: 1, externalId: 'UG', displayName: 'Gina' },
-  recipients: [
-    { id: 2, externalId: 'UA', displayName: 'Alice' },
-    { id: 3, externalId: 'UB', displayName: 'Bob' },
-  ],
-  message: 'for the <fix> & the docs, with <@UC>',
-  values: [{ slug: 'ownership', label: 'Ownership', emoji: 'muscle' }],
-  createdAt: new Date('2026-03-10T10:00:00Z'),
-  channelId: 'C1',
-  messageTs: null,
-  permalink: null,
-  emoji: null,
-  postChannelId: 'C1',
-  postTs: '1.2',
-  parentId: null,
-  campaignKey: null,
-  revokedAt: null,
-  revokedReason: null,
-  ...over,
-});
+const kudos = (over: Partial<KudosView> = {}): KudosView =>
+  kudosView({
+    id: 7,
+    message: 'for the <fix> & the docs, with <@UC>',
+    createdAt: new Date('2026-03-10T10:00:00Z'),
+    channelId: 'C1',
+    postChannelId: 'C1',
+    postTs: '1.2',
+    ...over,
+  });
 
 const text = (blocks: unknown) => JSON.stringify(blocks);
 

@@ -8,30 +8,18 @@ import { forTeams, helpCard } from '../../src/teams/cards/messages';
 import { readSettingForm } from '../../src/core/settings-form';
 import { CARD_INPUTS, CARD_KEYS, errorId, NONE, settingsCard } from '../../src/teams/cards/settings-card';
 import { cardForms } from '../../src/teams/handlers/settings';
+import { kudosView } from '../helpers/kudos-view';
 
 const person = (id: number, name: string) => ({ id, externalId: `29:1p${id}`, displayName: name });
 
 function view(over: Partial<KudosView> = {}): KudosView {
-  const base = {
-    id: 1,
-    workspaceId: 1,
+  return kudosView({
     source: 'teams_message',
     giver: person(1, 'Gina'),
     recipients: [person(2, 'Alice'), person(3, 'Bob <& Co>')],
     message: 'for helping <@29:1p2> ship the fix',
-    values: [{ slug: 'ownership', label: 'Ownership', emoji: 'muscle' }],
-    createdAt: new Date('2026-11-20T10:00:00Z'),
-    channelId: null,
-    messageTs: null,
-    permalink: null,
-    postChannelId: null,
-    postTs: null,
-    parentId: null,
-    campaignKey: null,
-    revokedAt: null,
-    revokedReason: null,
-  };
-  return { ...base, ...over } as KudosView;
+    ...over,
+  });
 }
 
 /** Every `<at>…</at>` in the card's text must have an entity with exactly that text, or Teams shows it raw. */

@@ -1,32 +1,18 @@
 import type { KudosView } from '../../src/core/types';
 import { kudosDmMessage, postNotice, reactionAllowanceMessage } from '../../src/teams/cards/messages';
+import { kudosView } from '../helpers/kudos-view';
 
 /** What Teams tells one person privately: recipients about their kudos, givers about a card that did not go out. */
-
 const person = (id: number, name: string) => ({ id, externalId: `29:1p${id}`, displayName: name });
 
 function view(over: Partial<KudosView> = {}): KudosView {
-  return {
-    id: 1,
-    workspaceId: 1,
+  return kudosView({
     source: 'teams_message',
     giver: person(1, 'Gina'),
     recipients: [person(2, 'Alice'), person(3, 'Bob')],
     message: 'for pairing with <@29:1p3> on the fix',
-    values: [{ slug: 'ownership', label: 'Ownership', emoji: 'muscle' }],
-    createdAt: new Date('2026-11-20T10:00:00Z'),
-    channelId: null,
-    messageTs: null,
-    permalink: null,
-    emoji: null,
-    postChannelId: null,
-    postTs: null,
-    parentId: null,
-    campaignKey: null,
-    revokedAt: null,
-    revokedReason: null,
     ...over,
-  };
+  });
 }
 
 describe('Teams private notes', () => {
