@@ -8,6 +8,7 @@ import type { Clock } from './clock';
 import { POST_LEASE_MS } from './publish';
 import { resolvePeople } from './people';
 import type { Refusal, Skip } from './refusals';
+import { storableText } from './mention';
 import { checkMessage, checkRecipients, checkValues } from './rules';
 import { settingsFromRows, type Settings } from './settings';
 import { loadSettings } from './settings-store';
@@ -84,10 +85,12 @@ export async function planGive(
   const giver = giverResolved.person;
 
   const recipients = checkRecipients(req.giver, req.recipients, req.userGroups ?? [], people);
+  // A NUL or another control character would only fail the write (and fail it again on every retry).
+  const message = storableText(req.message);
   const valueCheck = checkValues(req.values, ctx.values, req.messageOptional ? { valueRequired: false } : settings);
   const refusals: Refusal[] = [
     ...recipients.refusals,
-    ...(req.messageOptional ? [] : checkMessage(req.message, settings)),
+    ...(req.messageOptional ? [] : checkMessage(message, settings)),
     ...valueCheck.refusals,
   ];
   if (refusals.length) return { status: 'refused', refusals, people: known };
@@ -99,7 +102,7 @@ export async function planGive(
       giverId: giver.id,
       source: req.source,
       sourceKey: req.sourceKey,
-      message: req.message,
+      message,
       channelId: req.channelId ?? null,
       messageTs: req.messageTs ?? null,
       permalink: req.permalink ?? null,

@@ -45,6 +45,16 @@ describe.each(testDatabases())('/thanks end to end on %s', (kind) => {
     expect((await e.thanks('<@UALICE> for fixing the refund flow')).json.text).toContain('Kudos sent');
   });
 
+  it('records a message with a NUL in it without the NUL, and refuses one made only of zero-width spaces', async () => {
+    const res = await e.thanks('<@UALICE> for the\u0000 careful migration plan');
+    expect(res.json.text).toContain('Kudos sent');
+    const row = await e.db.db.selectFrom('kudos').select('message').executeTakeFirstOrThrow();
+    expect(row.message).toBe('for the careful migration plan');
+    const invisible = await e.thanks(`<@UBOB> ${'\u200B'.repeat(20)}`);
+    expect(invisible.json.text).not.toContain('Kudos sent');
+    expect(await e.count('kudos')).toBe(1);
+  });
+
   it('keeps the message specific: escaped characters are stored as written and re-escaped in the post', async () => {
     await e.thanks(`<@UALICE> ${escapeSlack('for R&D <3 and the fast fix')}`);
     const row = await e.db.db.selectFrom('kudos').select('message').executeTakeFirstOrThrow();

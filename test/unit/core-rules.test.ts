@@ -1,5 +1,6 @@
 import type { Resolved } from '../../src/core/people';
 import { canThank, reactionAim, thanksEmoji } from '../../src/core/reactions';
+import { storableText } from '../../src/core/mention';
 import { checkMessage, checkRecipients, checkValues } from '../../src/core/rules';
 import type { KudosView } from '../../src/core/types';
 import type { PersonRow, ValueRow } from '../../src/db/schema';
@@ -58,6 +59,8 @@ describe('what a message must be (checkMessage)', () => {
     ['a specific thank-you', 'for untangling the refund queue', 10, []],
     ['nothing', '', 10, [{ code: 'message_missing' }]],
     ['only spaces', '    ', 10, [{ code: 'message_missing' }]],
+    ['only zero-width spaces', '\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B\u200B', 10, [{ code: 'message_missing' }]],
+    ['short, padded with invisible characters', 'thx!\u200B\u200C\u200D\u2060\uFEFF\u200B\u200B', 10, [{ code: 'message_too_short', min: 10 }]],
     ['too short for the workspace', 'thx!', 10, [{ code: 'message_too_short', min: 10 }]],
     ['short, where short is allowed', 'thx!', 1, []],
     ['1,000 characters', 'x'.repeat(1000), 10, []],
@@ -126,5 +129,17 @@ describe('who takes part in a reaction kudos (canThank)', () => {
     ['nobody at all', undefined, false],
   ])('%s', (_name, p, expected) => {
     expect(canThank(p)).toBe(expected);
+  });
+});
+
+describe('what a message can hold (storableText)', () => {
+  it.each([
+    ['plain text', 'for the fix', 'for the fix'],
+    ['line breaks and tabs', 'for the fix\n\tand the docs', 'for the fix\n\tand the docs'],
+    ['a NUL', 'for the\u0000 fix', 'for the fix'],
+    ['other control characters', '\u0007for\u001B the fix\u007F', 'for the fix'],
+    ['emoji and accents', 'merci Zoë 🎉', 'merci Zoë 🎉'],
+  ])('%s', (_name, input, expected) => {
+    expect(storableText(input)).toBe(expected);
   });
 });
