@@ -35,10 +35,12 @@ describe.each(testDatabases())('/thanks end to end on %s', (kind) => {
     expect(await e.count('kudos_value')).toBe(2);
   });
 
-  it('leaves a command other than /thanks alone: an empty 200, nothing recorded, nothing sent', async () => {
+  it('answers a command other than /thanks with what works: nothing recorded, nothing sent', async () => {
     const res = await e.thanks('<@UALICE> for fixing the refund flow', { command: '/praise' });
     expect(res.status).toBe(200);
-    expect(res.text).toBe('');
+    expect(res.json.response_type).toBe('ephemeral');
+    expect(res.json.text).toContain('/praise');
+    expect(res.json.text).toContain('/thanks help');
     expect(await e.count('kudos')).toBe(0);
     expect(e.fake.calls.filter((c) => c.method !== 'auth.test')).toEqual([]);
     // The next /thanks still goes its usual way.

@@ -52,6 +52,11 @@ export function register(app: App, ctx: SlackContext): void {
         return give(ctx, command, parsed.draft, reply);
     }
   });
+  // Any other command routed here (a renamed or extra command in the app's settings): say what works, record nothing.
+  app.command(/^(?!\/thanks$)/, async ({ command, ack }) => {
+    const r = simpleReply(`I don't know \`${command.command}\`. Thank someone with \`${COMMAND} @someone for what they did\`, or see \`${COMMAND} help\`.`);
+    await ack({ response_type: 'ephemeral', text: r.text, blocks: r.blocks });
+  });
 }
 
 async function openModal(ctx: SlackContext, command: SlashCommand, reply: (r: Reply) => Promise<void>, ack: () => Promise<void>): Promise<void> {
