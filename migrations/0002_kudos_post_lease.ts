@@ -10,9 +10,12 @@ import { sql, type Kysely } from 'kysely';
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('kudos').addColumn('post_lease_until', 'timestamptz').addColumn('dms_due_at', 'timestamptz').execute();
   await sql`create index kudos_dms_due_idx on kudos (dms_due_at) where dms_due_at is not null`.execute(db);
+  // The sweep looks for unfinished posts every minute: only those rows, never the whole ledger.
+  await sql`create index kudos_unsettled_post_idx on kudos (workspace_id, id) where post_status in ('pending', 'posting')`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await sql`drop index if exists kudos_unsettled_post_idx`.execute(db);
   await sql`drop index if exists kudos_dms_due_idx`.execute(db);
   await db.schema.alterTable('kudos').dropColumn('dms_due_at').dropColumn('post_lease_until').execute();
 }

@@ -6,7 +6,7 @@ import { findKudosBySourceKey, loadKudosViews } from '../db/queries/kudos';
 import { recordKudos, type RecordKudosArgs } from '../db/queries/record-kudos';
 import type { Clock } from './clock';
 import { POST_LEASE_MS } from './publish';
-import { resolvePeople } from './people';
+import { resolvePeople, takesDms } from './people';
 import type { Refusal, Skip } from './refusals';
 import { storableText } from './mention';
 import { checkMessage, checkRecipients, checkValues } from './rules';
@@ -165,7 +165,7 @@ export async function giveKudos(
     people: plan.people,
     settings: plan.settings,
     postClaim: plan.record.postLease ?? null,
-    notify: plan.record.notifyBy ? plan.recipients.filter((p) => p.dm_enabled && !p.is_bot && !p.is_deleted) : [],
+    notify: plan.record.notifyBy ? plan.recipients.filter(takesDms) : [],
   };
 }
 

@@ -82,6 +82,11 @@ export async function rememberSender(
   return upsertPerson(db, workspace.id, profile, now);
 }
 
+/** Whether a person gets DMs from Kudos: they have not turned them off, and they are a person who can read them. */
+export function takesDms(p: Pick<PersonRow, 'dm_enabled' | 'is_bot' | 'is_deleted'>): boolean {
+  return p.dm_enabled && !p.is_bot && !p.is_deleted;
+}
+
 function placeholder(id: string): Profile {
   return { externalId: id, displayName: '', timeZone: null, isBot: false, isDeleted: false, isPlatformAdmin: false };
 }

@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
-import type { Database, PersonRow, WorkspaceRow } from '../db/schema';
-import type { Clock } from './clock';
+import type { PersonRow, WorkspaceRow } from '../db/schema';
+import type { CoreDeps } from './give';
 import type { Refusal } from './refusals';
-import type { Directory, KudosView } from './types';
+import type { KudosView } from './types';
 
 /**
  * The ports through which the core's use cases reach a platform. Slack and Teams each implement them once
@@ -67,12 +66,7 @@ export interface Notifier {
   showPileOns?(workspace: WorkspaceRow, kudos: KudosView, names: string[]): Promise<boolean>;
 }
 
-/** What every use case gets: the database, the platform's ports, the clock. */
-export interface UseCaseDeps {
-  db: Kysely<Database>;
-  directory: Directory;
+/** What every use case gets: the core's dependencies (database, directory, clock) and the platform's notifier. */
+export interface UseCaseDeps extends CoreDeps {
   notifier: Notifier;
-  clock: Clock;
-  /** Which campaign (if any) a kudos given at `at` belongs to; supplied by the campaigns module. */
-  campaignKeyAt?: (db: Kysely<Database>, workspace: WorkspaceRow, at: Date) => Promise<string | null>;
 }

@@ -5,6 +5,7 @@ import { forgetNotice } from '../db/queries/campaigns';
 import { firstNotice } from '../db/queries/notices';
 import { findPeople, findPeopleByIds } from '../db/queries/people';
 import { progressInCampaign, THREE_NOTES_NOTICE } from './campaigns';
+import { takesDms } from './people';
 import type { LiveReply, PostAttempt, PostPlace, UseCaseDeps } from './ports';
 import type { Settings } from './settings';
 import { loadSettings } from './settings-store';
@@ -72,7 +73,7 @@ export async function publishKudos(deps: UseCaseDeps, workspace: WorkspaceRow, k
   if (!held && !(await claimPost(deps.db, workspace.id, kudos.id, { now, leaseUntil: lease, channelId: place.channelId }))) {
     return { status: 'claimed_elsewhere' };
   }
-  const outcome = await attempt(deps, workspace, kudos, place, lease, opts.live, opts.notify ?? []);
+  const outcome = await attempt(deps, workspace, kudos, place, lease, opts.live, opts.notify);
   if (isSettled(outcome)) await congratulateOnThreeNotes(deps, workspace, kudos);
   return outcome;
 }
@@ -116,11 +117,10 @@ async function attempt(
   return result;
 }
 
-/** DMs the recipients about a kudos just published; the ids of those whose DM should be tried again later. */
+/** DMs the recipients (those giveKudos queued DMs for) about a kudos just published; the ids of those to try again later. */
 async function sendDms(deps: UseCaseDeps, workspace: WorkspaceRow, kudos: KudosView, recipients: PersonRow[]): Promise<{ retry: number[] }> {
   const retry: number[] = [];
   for (const person of recipients) {
-    if (!person.dm_enabled || person.is_deleted || person.is_bot) continue;
     const result = await deps.notifier.sendKudosDm(workspace, person, [kudos]).catch(() => 'retry' as const);
     if (result === 'retry') retry.push(person.id);
   }
@@ -161,7 +161,7 @@ export async function publishLeftovers(deps: UseCaseDeps, workspace: WorkspaceRo
     if (!kudos) continue;
     const given = { channelId: kudos.channelId, threadTs: kudos.source === 'shortcut' ? kudos.messageTs : null };
     // A claimed kudos keeps the place its claim recorded; a pending one goes where the settings say now.
-    const place = row.postChannelId ? { channelId: row.postChannelId, threadTs: row.postChannelId === kudos.channelId ? given.threadTs : null } : placeFor(settings, given);
+    const place = placeFor({ kudosChannel: row.postChannelId ?? settings.kudosChannel }, given);
     if (row.was === 'posting') {
       const earlier = await deps.notifier.findKudosPost(workspace, kudos, place, kudos.createdAt).catch(() => undefined);
       if (earlier) {
@@ -186,9 +186,6 @@ export async function publishLeftovers(deps: UseCaseDeps, workspace: WorkspaceRo
   return summary;
 }
 
-/** DMs stop being retried on these answers (the person can never receive them). */
-export const PERMANENT_DM_FAILURES = new Set(['account_inactive', 'user_not_found', 'channel_not_found', 'cannot_dm_bot', 'user_disabled']);
-
 /**
  * Sends the recipient DMs whose time has come: one message per person for everything queued for them,
  * leaving out kudos withdrawn meanwhile and people who turned DMs off. A DM that did not go out is left for
@@ -212,7 +209,7 @@ export async function sendDueDms(deps: UseCaseDeps, workspace: WorkspaceRow): Pr
       return k && !k.revokedAt ? [k] : [];
     });
     const ids = rows.map((r) => r.id);
-    if (!person || !person.dm_enabled || person.is_deleted || person.is_bot || kudos.length === 0) {
+    if (!person || !takesDms(person) || kudos.length === 0) {
       await markDmsSent(deps.db, ids, now);
       continue;
     }
@@ -231,7 +228,7 @@ export async function sendDueDms(deps: UseCaseDeps, workspace: WorkspaceRow): Pr
 export async function congratulateOnThreeNotes(deps: UseCaseDeps, workspace: WorkspaceRow, kudos: Pick<KudosView, 'campaignKey' | 'giver'>, giverRow?: PersonRow): Promise<boolean> {
   if (!kudos.campaignKey) return false;
   const giver = giverRow ?? (await findPeople(deps.db, workspace.id, [kudos.giver.externalId]))[0];
-  if (!giver || giver.is_bot || giver.is_deleted || !giver.dm_enabled) return false;
+  if (!giver || !takesDms(giver)) return false;
   const progress = await progressInCampaign(deps.db, workspace.id, giver.id, kudos.campaignKey);
   if (!progress.completed) return false;
   const notice = { workspaceId: workspace.id, personId: giver.id, kind: THREE_NOTES_NOTICE, period: kudos.campaignKey };

@@ -1,7 +1,6 @@
 import { request } from 'undici';
 import { threeNotesCompletedText } from '../core/campaign-copy';
 import type { LiveReply, Note, Notifier, PostAttempt, PostPlace, SendResult } from '../core/ports';
-import { PERMANENT_DM_FAILURES } from '../core/publish';
 import { refusalText } from '../core/refusals';
 import type { KudosView } from '../core/types';
 import type { PersonRow, WorkspaceRow } from '../db/schema';
@@ -10,6 +9,9 @@ import { NOT_A_MEMBER, SlackCallError, type SlackApi } from './api';
 import { copySections } from './blocks/campaign';
 import { batchedDmBlocks, batchedDmText, KUDOS_POST_EVENT, kudosPostBlocks, kudosPostText, recipientDmBlocks, recipientDmText } from './blocks/kudos-post';
 import { mention } from './blocks/text';
+
+/** Slack's answers to a DM that mean the person can never receive it (so it is not tried again). */
+const PERMANENT_DM_FAILURES = new Set(['account_inactive', 'user_not_found', 'channel_not_found', 'cannot_dm_bot', 'user_disabled']);
 
 /**
  * The core's notifier on Slack: kudos posts carry the kudos id in message metadata (so a post made by an
@@ -31,15 +33,15 @@ export class SlackNotifier implements Notifier {
     try {
       return await this.post(kudos, channel, place.threadTs ?? null);
     } catch (err) {
-      const code = settled(err);
+      const code = answeredCode(err);
       if (code === 'ratelimited') return later(channel, err);
       if (code === 'not_in_channel' && channel.startsWith('C')) {
         try {
           await this.deps.api.call('conversations.join', { channel });
           return await this.post(kudos, channel, place.threadTs ?? null);
         } catch (joinErr) {
-          if (settled(joinErr) === 'ratelimited') return later(channel, joinErr);
-          this.deps.logger.info({ channel, code: settled(joinErr) }, 'could not join the channel to post a kudos');
+          if (answeredCode(joinErr) === 'ratelimited') return later(channel, joinErr);
+          this.deps.logger.info({ channel, code: answeredCode(joinErr) }, 'could not join the channel to post a kudos');
           return viaLive(code);
         }
       }
@@ -69,7 +71,7 @@ export class SlackNotifier implements Notifier {
       await this.deps.api.call('chat.update', { channel: kudos.postChannelId, ts: kudos.postTs, text: kudosPostText(kudos), blocks: kudosPostBlocks(kudos) });
       return true;
     } catch (err) {
-      this.deps.logger.warn({ code: settled(err), kudosId: kudos.id }, 'could not update a kudos post');
+      this.deps.logger.warn({ code: answeredCode(err), kudosId: kudos.id }, 'could not update a kudos post');
       return false;
     }
   }
@@ -94,7 +96,7 @@ export class SlackNotifier implements Notifier {
           await this.deps.api.call('chat.postEphemeral', { channel: note.channelId, user: person.external_id, text });
           return 'sent';
         } catch (err) {
-          this.deps.logger.info({ code: settled(err) }, 'allowance notice not sent');
+          this.deps.logger.info({ code: answeredCode(err) }, 'allowance notice not sent');
           return 'gone';
         }
       }
@@ -122,7 +124,7 @@ export class SlackNotifier implements Notifier {
       await this.deps.api.postMessage({ channel: userId, text, blocks });
       return 'sent';
     } catch (err) {
-      const code = settled(err);
+      const code = answeredCode(err);
       this.deps.logger.info({ code }, 'DM not sent');
       return PERMANENT_DM_FAILURES.has(code) ? 'gone' : 'retry';
     }
@@ -133,7 +135,7 @@ export class SlackNotifier implements Notifier {
  * Slack's error code when Slack answered; a call that got no answer (the post may exist) is rethrown, so the
  * core leaves the claim to the sweep that looks for the post.
  */
-function settled(err: unknown): string {
+function answeredCode(err: unknown): string {
   if (!(err instanceof SlackCallError)) throw err;
   if (err.code === 'network' || err.code.startsWith('http_5')) throw err;
   return err.code;

@@ -1,12 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { batched, perDatabase } from '../batch';
 import type { Database } from '../schema';
-
-/**
- * How long the first kudos in a batch waits for company before the recipient is told (ten reactions in a
- * minute make one DM). Rows are queued with the kudos itself (record-kudos.ts).
- */
-export const DM_BATCH_WINDOW_MS = 60_000;
 
 export interface DueDm {
   id: number;
@@ -37,24 +30,10 @@ export async function claimDueDms(db: Kysely<Database>, workspaceId: number, now
     .execute();
 }
 
-/** Marks DMs sent; marks made together (one per published kudos) share one round trip. */
-export function markDmsSent(db: Kysely<Database>, ids: number[], now: Date): Promise<void> {
-  return ids.length ? markSent(db, { ids, now }) : Promise.resolve();
+export async function markDmsSent(db: Kysely<Database>, ids: number[], now: Date): Promise<void> {
+  if (!ids.length) return;
+  await db.updateTable('dm_outbox').set({ sent_at: now, locked_until: null }).where('id', 'in', ids).execute();
 }
-
-const markSent = perDatabase((db) =>
-  batched<{ ids: number[]; now: Date }, void>(async (items) => {
-    const ids = items.flatMap((i) => i.ids);
-    const ats = items.flatMap((i) => i.ids.map(() => i.now));
-    await sql`
-      update dm_outbox set sent_at = v.at, locked_until = null
-      from unnest(${ids}::bigint[], ${ats}::timestamptz[]) as v(id, at)
-      where dm_outbox.id = v.id
-    `.execute(db);
-    return items.map(() => undefined);
-  }),
-);
-
 
 /**
  * Moves the DMs owed by kudos whose publish did not send them in time (it stopped, or the post waits for a rate

@@ -105,7 +105,7 @@ export async function claimLeftoverPosts(
       select id, post_status as was from kudos
       where workspace_id = ${workspaceId}
         and post_status in ('pending', 'posting')
-        and coalesce(post_lease_until, created_at + (${a.now}::timestamptz - ${a.recordedBefore}::timestamptz)) <= ${a.now}
+        and (post_lease_until <= ${a.now} or (post_lease_until is null and created_at <= ${a.recordedBefore}))
       order by id
       limit ${a.limit}
       for update skip locked

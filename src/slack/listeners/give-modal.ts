@@ -1,12 +1,12 @@
 import type { App } from '@slack/bolt';
 import { giveKudos } from '../../core/give';
 import { giveGuide } from '../../core/help';
-import { placeFor, PUBLISH_DM_GRACE_MS, publishKudos } from '../../core/publish';
+import { PUBLISH_DM_GRACE_MS } from '../../core/publish';
 import { SlackCallError } from '../api';
 import { GIVE_MODAL_CALLBACK, BLOCK, ACTION, giveModalView, modalErrors, type GiveModalMetadata } from '../blocks/give-modal';
 import { confirmationReply, deliveryNotice } from '../blocks/messages';
 import type { SlackContext } from '../context';
-import { responseUrlReply } from '../notifier';
+import { publishGiven } from '../publish-given';
 
 export async function openGiveModal(
   ctx: SlackContext,
@@ -70,15 +70,12 @@ export function register(app: App, ctx: SlackContext): void {
     await ack();
     if (result.status === 'duplicate') return;
 
-    const { kudos, settings } = result;
     ctx.background.run(
       'publish modal kudos',
       async () => {
-        ctx.homes?.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
-        const place = placeFor(settings, { channelId: chosenChannel, threadTs: meta.channelId === chosenChannel ? meta.threadTs : null });
-        const live = place.channelId === chosenChannel ? responseUrlReply(responseUrl, chosenChannel, ctx.logger) : undefined;
-        const outcome = await publishKudos(ctx.core(), ws, kudos, place, { live, held: result.postClaim, notify: result.notify });
-        const confirm = confirmationReply(kudos, result.skipped, result.allowance);
+        const from = { channelId: chosenChannel, threadTs: meta.channelId === chosenChannel ? meta.threadTs : null, responseUrl };
+        const { place, outcome } = await publishGiven(ctx, ws, result, from);
+        const confirm = confirmationReply(result.kudos, result.skipped, result.allowance);
         const notice = deliveryNotice(outcome);
         await tellGiver(ctx, giverId, place.channelId, notice ? `${confirm.text}\n${notice}` : confirm.text, confirm.blocks);
       },

@@ -3,7 +3,7 @@ import { giveKudos } from '../../core/give';
 import { giveGuide } from '../../core/help';
 import { parseThanks } from '../../core/parse-thanks';
 import { resolvePerson } from '../../core/people';
-import { placeFor, PUBLISH_DM_GRACE_MS, publishKudos } from '../../core/publish';
+import { PUBLISH_DM_GRACE_MS } from '../../core/publish';
 import { undoLastKudos, withdrawPost } from '../../core/reverse';
 import { myStats } from '../../core/stats';
 import { SlackCallError } from '../api';
@@ -21,7 +21,8 @@ import {
 } from '../blocks/messages';
 import { threeNotesProgressText } from '../../core/campaign-copy';
 import type { SlackContext } from '../context';
-import { respondTo, responseUrlReply } from '../notifier';
+import { respondTo } from '../notifier';
+import { publishGiven } from '../publish-given';
 import { openGiveModal } from './give-modal';
 
 export const COMMAND = '/thanks';
@@ -73,8 +74,7 @@ async function openModal(ctx: SlackContext, command: SlashCommand, reply: (r: Re
 async function give(ctx: SlackContext, command: SlashCommand, draft: Draft, reply: (r: Reply) => Promise<void>): Promise<void> {
   const ws = ctx.workspace();
   if (!command.trigger_id) return reply(simpleReply('That request looked incomplete, so nothing was recorded. Please try again.'));
-  const deps = ctx.core();
-  const result = await giveKudos(deps, ws, {
+  const result = await giveKudos(ctx.core(), ws, {
     workspaceId: ws.id,
     giver: command.user_id,
     recipients: draft.recipients,
@@ -92,16 +92,11 @@ async function give(ctx: SlackContext, command: SlashCommand, draft: Draft, repl
   if (result.status === 'duplicate') return reply(duplicateReply(result.kudos));
   await reply(confirmationReply(result.kudos, result.skipped, result.allowance));
 
-  const { kudos, settings } = result;
   ctx.background.run(
     'publish kudos',
     async () => {
-      // The giver's and the recipients' App Homes now show other numbers (refreshed once, a little later).
-      ctx.homes?.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
-      const place = placeFor(settings, { channelId: command.channel_id });
-      // The response_url posts where the command was typed, so it only helps when that is the place.
-      const live = place.channelId === command.channel_id ? responseUrlReply(command.response_url, command.channel_id, ctx.logger) : undefined;
-      const notice = deliveryNotice(await publishKudos(deps, ws, kudos, place, { live, held: result.postClaim, notify: result.notify }));
+      const { outcome } = await publishGiven(ctx, ws, result, { channelId: command.channel_id, responseUrl: command.response_url });
+      const notice = deliveryNotice(outcome);
       if (notice) await respondTo(command.response_url, { response_type: 'ephemeral', text: notice }).catch(() => undefined);
     },
     'delivery',
