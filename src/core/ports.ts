@@ -53,8 +53,8 @@ export interface Notifier {
    * Returns where it is, `null` when it is certainly not there, `undefined` when the platform cannot tell.
    */
   findKudosPost(workspace: WorkspaceRow, kudos: KudosView, place: PostPlace, postedAfter: Date): Promise<{ channelId: string; ts: string } | null | undefined>;
-  /** Redraws a kudos post (withdrawn; pile-ons joined or left). False when it could not be updated. */
-  updateKudosPost(workspace: WorkspaceRow, kudos: KudosView, pileOnNames: string[]): Promise<boolean>;
+  /** Redraws the post of a kudos that was withdrawn. False when it could not be updated. */
+  updateKudosPost(workspace: WorkspaceRow, kudos: KudosView): Promise<boolean>;
   /** One private message to a recipient about the kudos they received since the last one. */
   sendKudosDm(workspace: WorkspaceRow, recipient: PersonRow, kudos: KudosView[]): Promise<SendResult>;
   /** A private note to a person. */

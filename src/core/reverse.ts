@@ -71,5 +71,5 @@ export async function undoLastKudos(
  */
 export async function withdrawPost(deps: Pick<UseCaseDeps, 'notifier'>, workspace: WorkspaceRow, kudos: KudosView): Promise<boolean> {
   if (!kudos.postChannelId || !kudos.postTs) return false;
-  return deps.notifier.updateKudosPost(workspace, kudos, []).catch(() => false);
+  return deps.notifier.updateKudosPost(workspace, kudos).catch(() => false);
 }

@@ -54,8 +54,8 @@ export class TeamsNotifier implements Notifier {
     return undefined;
   }
 
-  updateKudosPost(ws: WorkspaceRow, kudos: KudosView, pileOnNames: string[]): Promise<boolean> {
-    return this.redraw(ws, kudos, kudos.revokedAt ? [] : pileOnNames);
+  updateKudosPost(ws: WorkspaceRow, kudos: KudosView): Promise<boolean> {
+    return this.redraw(ws, kudos, []);
   }
 
   showPileOns(ws: WorkspaceRow, kudos: KudosView, names: string[]): Promise<boolean> {
