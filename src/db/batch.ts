@@ -6,43 +6,70 @@ import type { Database } from './schema';
  * with every other call made meanwhile, in the next one. Alone, a call goes at once; under load, many share
  * one statement. (Each round trip costs more than the work of the rows in it.)
  *
+ * A round trip that has not come back within `stallMs` (a dead connection, a lock) does not hold the calls
+ * behind it: they go out in a round trip of their own, on another connection, up to `maxParallel` at once.
+ *
  * `run` receives the batch's inputs and returns one output per input, in order. `canJoin` keeps two inputs
  * out of one batch when a single statement cannot take both (e.g. two upserts of the same key); the second
  * simply goes in the next round trip.
  */
 export function batched<I, O>(
   run: (inputs: I[]) => Promise<O[]>,
-  opts: { max?: number; canJoin?: (batch: I[], next: I) => boolean; retry?: boolean } = {},
+  opts: { max?: number; canJoin?: (batch: I[], next: I) => boolean; retry?: boolean; stallMs?: number; maxParallel?: number } = {},
 ): (input: I) => Promise<O> {
   const max = opts.max ?? 100;
+  const stallMs = opts.stallMs ?? STALL_MS;
+  const maxParallel = opts.maxParallel ?? 4;
   const attempt = opts.retry ? (inputs: I[]) => retryOnConnectionLoss(() => run(inputs)) : run;
-  let waiting: Array<{ input: I; done: (o: O) => void; fail: (e: unknown) => void }> = [];
-  let running = false;
-  const flush = async (): Promise<void> => {
-    running = true;
-    while (waiting.length) {
-      const batch: typeof waiting = [];
-      const later: typeof waiting = [];
-      for (const w of waiting) {
-        if (batch.length < max && (!opts.canJoin || opts.canJoin(batch.map((b) => b.input), w.input))) batch.push(w);
-        else later.push(w);
-      }
-      waiting = later;
-      try {
-        const out = await attempt(batch.map((b) => b.input));
-        batch.forEach((b, i) => b.done(out[i]));
-      } catch (err) {
-        for (const b of batch) b.fail(err);
-      }
+  type Waiting = { input: I; done: (o: O) => void; fail: (e: unknown) => void };
+  let waiting: Waiting[] = [];
+  let inFlight = 0;
+  let lastSent = 0;
+  let stallTimer: NodeJS.Timeout | undefined;
+  const takeBatch = (): Waiting[] => {
+    const batch: Waiting[] = [];
+    const later: Waiting[] = [];
+    for (const w of waiting) {
+      if (batch.length < max && (!opts.canJoin || opts.canJoin(batch.map((b) => b.input), w.input))) batch.push(w);
+      else later.push(w);
     }
-    running = false;
+    waiting = later;
+    return batch;
+  };
+  const send = (batch: Waiting[]): void => {
+    inFlight++;
+    lastSent = Date.now();
+    attempt(batch.map((b) => b.input)).then(
+      (out) => batch.forEach((b, i) => b.done(out[i])),
+      (err: unknown) => batch.forEach((b) => b.fail(err)),
+    ).finally(() => {
+      inFlight--;
+      pump();
+    });
+  };
+  const pump = (): void => {
+    if (!waiting.length) return;
+    if (inFlight === 0) return send(takeBatch());
+    // Something is on its way: wait for it, unless it has stalled.
+    const stalledFor = Date.now() - lastSent;
+    if (stalledFor >= stallMs && inFlight < maxParallel) return send(takeBatch());
+    if (!stallTimer) {
+      stallTimer = setTimeout(() => {
+        stallTimer = undefined;
+        pump();
+      }, Math.max(stallMs - stalledFor, 1));
+      stallTimer.unref();
+    }
   };
   return (input) =>
     new Promise<O>((done, fail) => {
       waiting.push({ input, done, fail });
-      if (!running) void flush();
+      pump();
     });
 }
+
+/** How long a round trip may be out before the calls waiting behind it go in one of their own. */
+export const STALL_MS = 1_000;
 
 /**
  * One batcher per database handle (a transaction is a handle of its own, so its calls never mix with
@@ -106,11 +133,12 @@ function asError(err: unknown): Error {
 }
 
 /**
- * Connection-level failures (the server restarted, a pooled connection was cut) are safe to retry for work
- * that is keyed for idempotency: the retry either lands once or finds the first attempt's row. Batchers of such
- * work pass `retry: true`, so callers never see a connection that dropped once.
+ * Connection-level failures (the server restarted, a pooled connection was cut, or it gave no answer in time
+ * and was destroyed) are safe to retry for work that is keyed for idempotency: the retry either lands once or
+ * finds the first attempt's row. Batchers of such work pass `retry: true`, so callers never see a connection
+ * that dropped once.
  */
-const CONNECTION_CODES = new Set(['57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
+const CONNECTION_CODES = new Set(['KUDOS_QUERY_TIMEOUT', '57P01', '57P02', '57P03', '08000', '08003', '08006', '08001', '08004', 'ECONNRESET', 'ECONNREFUSED', 'EPIPE']);
 
 export function isConnectionError(err: unknown): boolean {
   const e = err as { code?: string; message?: string } | undefined;

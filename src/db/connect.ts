@@ -23,7 +23,27 @@ export interface ConnectOptions {
   searchPath?: string;
   /** Postgres only: shows in pg_stat_activity (tests use it to find and cut their own connections). */
   applicationName?: string;
+  /** Postgres only: how long waits may last before a connection is given up (see DatabaseTimeouts). */
+  timeouts?: Partial<DatabaseTimeouts>;
 }
+
+/**
+ * Postgres only. A connection the network has silently lost (a partition, a NAT that forgot it) looks alive
+ * until something times out, so every wait is bounded:
+ * - `connectMs`: getting a connection (a new one, or a turn at the pool) fails after this long;
+ * - `queryMs`: a statement with no answer after this long fails, and its connection is destroyed (it is
+ *   dead or hopelessly slow) so that no later query waits behind it; the server cancels its own copy of a
+ *   statement a little earlier (statement_timeout), and ends a transaction left idle by a lost client;
+ * - `idleMs`: idle connections are closed after this long, so the pool holds few that may have died unseen.
+ * TCP keepalive is on at both ends, so the kernel notices a dead peer too.
+ */
+export interface DatabaseTimeouts {
+  connectMs: number;
+  queryMs: number;
+  idleMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: DatabaseTimeouts = { connectMs: 5_000, queryMs: 15_000, idleMs: 10_000 };
 
 const DATE_OID = 1082;
 const INT8_OID = 20;
@@ -36,11 +56,22 @@ const toNumber = (v: string): number => Number(v);
 
 export async function connectDatabase(opts: ConnectOptions): Promise<DatabaseHandle> {
   if (opts.url) {
+    const t = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+    const serverSide = [
+      opts.searchPath ? `-c search_path=${opts.searchPath}` : '',
+      `-c statement_timeout=${Math.max(t.queryMs - 500, 100)}`,
+      `-c idle_in_transaction_session_timeout=${Math.max(t.queryMs * 2, 10_000)}`,
+      '-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3',
+    ];
     const pool = new pg.Pool({
       connectionString: opts.url,
       max: opts.poolMax ?? 10,
       application_name: opts.applicationName ?? 'kudos',
-      options: opts.searchPath ? `-c search_path=${opts.searchPath}` : undefined,
+      options: serverSide.filter(Boolean).join(' '),
+      connectionTimeoutMillis: t.connectMs,
+      idleTimeoutMillis: t.idleMs,
+      keepAlive: true,
+      keepAliveInitialDelayMillis: 10_000,
       types: {
         getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
           if (oid === DATE_OID) return identity;
@@ -56,7 +87,7 @@ export async function connectDatabase(opts: ConnectOptions): Promise<DatabaseHan
     pool.on('connect', (client) => {
       client.on('error', () => undefined);
     });
-    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+    const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool: new GuardedPool(pool, t.queryMs) as unknown as pg.Pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const dir = opts.dataDir ?? './data';
@@ -66,4 +97,83 @@ export async function connectDatabase(opts: ConnectOptions): Promise<DatabaseHan
   });
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
   return { db, kind: 'pglite', close: () => db.destroy() };
+}
+
+/** Raised for a statement that had no answer in time; its connection is destroyed, not reused. */
+export class QueryTimeoutError extends Error {
+  override name = 'QueryTimeoutError';
+  readonly code = 'KUDOS_QUERY_TIMEOUT';
+  constructor(ms: number) {
+    super(`the database did not answer within ${ms} ms`);
+  }
+}
+
+/**
+ * The pool as Kysely sees it, with every statement bounded: a statement with no answer within `queryMs` fails
+ * with QueryTimeoutError, its connection's socket is destroyed, and the client is released as broken, so the
+ * pool replaces it. (pg's own query_timeout leaves the client waiting for the lost answer, and the pool would
+ * hand that client to the next request.)
+ */
+class GuardedPool {
+  /** One wrapper per pooled client, so Kysely keeps one connection object (and its backend pid) per client. */
+  private readonly wrappers = new WeakMap<pg.PoolClient, GuardedClient>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly queryMs: number,
+  ) {}
+
+  get options(): object {
+    return this.pool.options;
+  }
+
+  get Client(): unknown {
+    return (this.pool as unknown as { Client?: unknown }).Client;
+  }
+
+  async connect(): Promise<GuardedClient> {
+    const client = await this.pool.connect();
+    let wrapper = this.wrappers.get(client);
+    if (!wrapper) {
+      wrapper = new GuardedClient(client, this.queryMs);
+      this.wrappers.set(client, wrapper);
+    }
+    wrapper.broken = undefined;
+    return wrapper;
+  }
+
+  end(): Promise<void> {
+    return this.pool.end();
+  }
+}
+
+class GuardedClient {
+  broken: Error | undefined;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    private readonly queryMs: number,
+  ) {}
+
+  get processID(): number | undefined {
+    return (this.client as unknown as { processID?: number }).processID;
+  }
+
+  query(text: unknown, values?: unknown): Promise<unknown> {
+    const running = (this.client.query as (t: unknown, v?: unknown) => Promise<unknown>).call(this.client, text, values);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        this.broken = new QueryTimeoutError(this.queryMs);
+        (this.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+        reject(this.broken);
+      }, this.queryMs);
+    });
+    running.catch(() => undefined);
+    return Promise.race([running, timedOut]).finally(() => clearTimeout(timer));
+  }
+
+  release(destroy?: boolean): void {
+    this.client.release(this.broken ?? (destroy ? true : undefined));
+  }
 }
