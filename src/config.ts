@@ -23,11 +23,15 @@ const schema = z
     HOST: optionalString,
     DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+    DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
+    DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+    DATABASE_IDLE_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(10_000),
     DATA_DIR: z.string().trim().min(1).default('./data'),
     SLACK_SIGNING_SECRET: optionalString,
     SLACK_BOT_TOKEN: optionalString.pipe(z.string().startsWith('xoxb-', 'must be a bot token (xoxb-…)').optional()),
     SLACK_APP_TOKEN: optionalString.pipe(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional()),
     SLACK_API_URL: optionalString.pipe(z.url().optional()),
+    SLACK_ACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(2_900).default(2_500),
     MICROSOFT_APP_ID: optionalString,
     MICROSOFT_APP_PASSWORD: optionalString,
     MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi', '']).optional().default(''),
@@ -63,6 +67,8 @@ export interface SlackConfig {
   readonly signingSecret: string | undefined;
   readonly appToken: string | undefined;
   readonly apiUrl: string | undefined;
+  /** How long a command may take before Slack is answered "working on it" (the answer then follows). */
+  readonly ackTimeoutMs: number;
 }
 
 export interface TeamsConfig {
@@ -78,6 +84,8 @@ export interface Config {
   readonly host: string | undefined;
   readonly databaseUrl: string | undefined;
   readonly databasePoolMax: number;
+  /** Postgres only: see DatabaseTimeouts in db/connect.ts. */
+  readonly databaseTimeouts: { readonly connectMs: number; readonly queryMs: number; readonly idleMs: number };
   readonly dataDir: string;
   readonly slack: SlackConfig | undefined;
   readonly teams: TeamsConfig | undefined;
@@ -105,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
         signingSecret: e.SLACK_SIGNING_SECRET,
         appToken: e.SLACK_APP_TOKEN,
         apiUrl: e.SLACK_API_URL,
+        ackTimeoutMs: e.SLACK_ACK_TIMEOUT_MS,
       })
     : undefined;
   const teams: TeamsConfig | undefined =
@@ -122,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     host: e.HOST,
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
+    databaseTimeouts: Object.freeze({ connectMs: e.DATABASE_CONNECT_TIMEOUT_MS, queryMs: e.DATABASE_QUERY_TIMEOUT_MS, idleMs: e.DATABASE_IDLE_TIMEOUT_MS }),
     dataDir: e.DATA_DIR,
     slack,
     teams,

@@ -44,6 +44,10 @@ export function describeAudit(entry: { action: string; target: string; before: u
             : outcome.replace(/_/g, ' ') || 'no outcome';
       return `Post digest now for ${entry.target}: ${said}`;
     }
+    case 'notice.undelivered': {
+      const a = asRecord(entry.after);
+      return `Could not tell ${f.person(entry.target)} ${text(a.said)} (${cut(String(a.reason ?? 'no reason given'))})`;
+    }
     default:
       return `${entry.action} ${entry.target}`;
   }

@@ -17,6 +17,7 @@ import { SlackApi, SlackCallError } from './api';
 import type { SlackContext } from './context';
 import { SlackDirectory } from './directory';
 import { boltLogger } from './bolt-logger';
+import { tellPerson } from './respond';
 import { belongsTo, fetchIdentity, workspaceKey, type SlackIdentity } from './identity';
 import { KudosReceiver, type HttpReply } from './receiver';
 import * as giveButton from './listeners/give-button';
@@ -94,6 +95,7 @@ export class SlackAdapter {
       signingSecret: config.signingSecret,
       appToken: config.appToken,
       apiUrl: config.apiUrl,
+      ackTimeoutMs: config.ackTimeoutMs,
       logger,
       background: opts.background,
       now: () => opts.clock().getTime(),
@@ -105,6 +107,9 @@ export class SlackAdapter {
           return id === undefined ? { stored: false } : { stored: true, id };
         },
         processStoredEvent: (id, body, retry) => this.processStored(id, body, retry),
+        answerLate: async (body, response) => {
+          await tellPerson(this.ctx, { responseUrl: stringOr(body.response_url), userId: String(body.user_id ?? '') }, response);
+        },
       },
     });
     this.app = new App({
@@ -258,4 +263,8 @@ export class SlackAdapter {
       }
     }
   }
+}
+
+function stringOr(v: unknown): string | undefined {
+  return typeof v === 'string' && v ? v : undefined;
 }

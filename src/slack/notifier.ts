@@ -1,4 +1,3 @@
-import { request } from 'undici';
 import { threeNotesCompletedText } from '../core/campaign-copy';
 import type { LiveReply, Note, Notifier, PostAttempt, PostPlace, SendResult } from '../core/ports';
 import { refusalText } from '../core/refusals';
@@ -9,6 +8,7 @@ import { NOT_A_MEMBER, SlackCallError, type SlackApi } from './api';
 import { copySections } from './blocks/campaign';
 import { batchedDmBlocks, batchedDmText, KUDOS_POST_EVENT, kudosPostBlocks, kudosPostText, recipientDmBlocks, recipientDmText } from './blocks/kudos-post';
 import { mention } from './blocks/text';
+import { respondTo } from './respond';
 
 /** Slack's answers to a DM that mean the person can never receive it (so it is not tried again). */
 const PERMANENT_DM_FAILURES = new Set(['account_inactive', 'user_not_found', 'channel_not_found', 'cannot_dm_bot', 'user_disabled']);
@@ -160,17 +160,4 @@ export function responseUrlReply(url: string | null | undefined, channelId: stri
       }
     },
   };
-}
-
-/** POSTs to a response_url (slash command or modal) with JSON, as Slack expects. */
-export async function respondTo(url: string, body: Record<string, unknown>): Promise<void> {
-  const res = await request(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    headersTimeout: 10_000,
-    bodyTimeout: 10_000,
-  });
-  await res.body.dump();
-  if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`response_url answered ${res.statusCode}`);
 }

@@ -21,6 +21,11 @@ export interface ReceiverHooks {
   processStoredEvent(id: number, body: Record<string, unknown>, retry: { num?: number; reason?: string }): Promise<void>;
   /** False until the bot knows who it is (auth.test); requests get 503 meanwhile. */
   ready(): boolean;
+  /**
+   * A command's answer that came after Slack had been answered "working on it": delivered through the
+   * command's response_url (or recorded for admins when it cannot be).
+   */
+  answerLate(body: Record<string, unknown>, response: Record<string, unknown>): Promise<void>;
 }
 
 export interface KudosReceiverOptions {
@@ -34,6 +39,9 @@ export interface KudosReceiverOptions {
   /** How long a command or interaction may take before Slack is answered anyway (Slack waits 3 s). */
   ackTimeoutMs?: number;
 }
+
+/** What a slow command shows at once; its real answer follows through the response_url. */
+export const WORKING_ON_IT = { response_type: 'ephemeral', text: ":hourglass_flowing_sand: Working on it: I'll answer here in a moment." };
 
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_TYPE = 'application/json';
@@ -157,31 +165,41 @@ export class KudosReceiver implements Receiver {
     return { status: 200 };
   }
 
-  /** Runs one command or interaction through Bolt and answers with whatever the listener acked. */
+  /**
+   * Runs one command or interaction through Bolt and answers with whatever the listener acked. Slack waits
+   * 3 s: a listener that has not answered by then gets Slack a "working on it" (for a command; an empty 200
+   * for an interaction), and its real answer, when it comes, goes through the command's response_url. Either
+   * way the listener's answer is delivered exactly once.
+   */
   private dispatch(body: Record<string, unknown>, retry: { num?: number; reason?: string }): Promise<HttpReply> {
     const app = this.app;
     if (!app) return Promise.resolve({ status: 503 });
+    const isCommand = typeof body.command === 'string';
     return new Promise<HttpReply>((resolve) => {
       let acked = false;
+      let answeredEarly = false;
+      const timer = setTimeout(() => {
+        answeredEarly = true;
+        this.opts.logger.warn({ type: body.type ?? 'command' }, 'a listener did not answer in time; acknowledging now');
+        resolve(toReply(isCommand ? WORKING_ON_IT : undefined));
+      }, this.opts.ackTimeoutMs ?? 2500);
       const ack = async (response?: unknown): Promise<void> => {
         if (acked) return;
         acked = true;
         clearTimeout(timer);
-        resolve(toReply(response));
+        if (!answeredEarly) return resolve(toReply(response));
+        const late = asAnswer(response);
+        if (!late) return;
+        if (isCommand) await this.opts.hooks.answerLate(body, late);
+        else this.opts.logger.warn({ type: body.type }, 'an interaction answered after Slack stopped waiting; its answer is dropped');
       };
-      const timer = setTimeout(() => {
-        this.opts.logger.warn({ type: body.type }, 'a listener did not answer in time; acknowledging empty');
-        void ack();
-      }, this.opts.ackTimeoutMs ?? 2500);
       const event: ReceiverEvent = { body, ack, retryNum: retry.num, retryReason: retry.reason };
       this.opts.background.run(`slack ${String(body.type ?? body.command ?? 'request')}`, async () => {
         try {
           await app.processEvent(event);
         } catch (err) {
           this.opts.logger.error({ err, type: body.type ?? 'command' }, 'a Slack listener failed');
-          if (!acked && body.command) {
-            await ack({ response_type: 'ephemeral', text: "Sorry, something went wrong on our side and nothing was recorded. Please try again in a moment." });
-          }
+          if (!acked && isCommand) await ack(SOMETHING_WENT_WRONG);
         } finally {
           await ack();
         }
@@ -212,6 +230,15 @@ export class KudosReceiver implements Receiver {
     const reply = await this.dispatch(body, retry);
     await evt.ack(reply.body ? parseJson(reply.body) ?? { text: reply.body } : undefined);
   }
+}
+
+const SOMETHING_WENT_WRONG = { response_type: 'ephemeral', text: 'Sorry, something went wrong on our side and nothing was recorded. Please try again in a moment.' };
+
+/** A listener's answer as a response_url body (a bare string becomes its text); undefined for an empty ack. */
+function asAnswer(response: unknown): Record<string, unknown> | undefined {
+  if (response === undefined || response === null || response === '') return undefined;
+  if (typeof response === 'string') return { response_type: 'ephemeral', text: response };
+  return typeof response === 'object' ? (response as Record<string, unknown>) : undefined;
 }
 
 function toReply(response: unknown): HttpReply {

@@ -125,7 +125,19 @@ export class FakeSlack {
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = req.url ?? '/';
     if (url.startsWith('/respond/')) {
+      // Failures and holds apply to response_urls too, under the method name 'response_url'.
       const body = raw ? JSON.parse(raw) : {};
+      const gate = this.gates.get('response_url');
+      if (gate) {
+        this.record({ method: 'response_url:held', params: body, headers: req.headers });
+        await gate;
+      }
+      const override = this.overrides.find((o) => o.method === 'response_url' && o.times > 0 && (!o.match || o.match(body)));
+      if (override && 'status' in override.failure) {
+        override.times--;
+        this.record({ method: 'response_url:failed', params: body, headers: req.headers });
+        return void res.writeHead(override.failure.status, { 'content-type': 'text/plain' }).end('failed');
+      }
       this.responses.push({ id: url.slice('/respond/'.length), body });
       this.record({ method: 'response_url', params: body, headers: req.headers });
       return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');

@@ -95,6 +95,9 @@ describe('.env.example', () => {
     const stated: ReadonlyArray<[string, string]> = [
       ['PORT', String(defaults.port)],
       ['DATABASE_POOL_MAX', String(defaults.databasePoolMax)],
+      ['DATABASE_CONNECT_TIMEOUT_MS', String(defaults.databaseTimeouts.connectMs)],
+      ['DATABASE_QUERY_TIMEOUT_MS', String(defaults.databaseTimeouts.queryMs)],
+      ['DATABASE_IDLE_TIMEOUT_MS', String(defaults.databaseTimeouts.idleMs)],
       ['DATA_DIR', defaults.dataDir],
       ['SCHEDULER_ENABLED', String(defaults.schedulerEnabled)],
       ['JOB_GRACE_HOURS', String(defaults.jobGraceHours)],

@@ -21,7 +21,7 @@ import {
 } from '../blocks/messages';
 import { threeNotesProgressText } from '../../core/campaign-copy';
 import type { SlackContext } from '../context';
-import { respondTo } from '../notifier';
+import { tellPerson } from '../respond';
 import { publishGiven } from '../publish-given';
 import { openGiveModal } from './give-modal';
 
@@ -97,7 +97,7 @@ async function give(ctx: SlackContext, command: SlashCommand, draft: Draft, repl
     async () => {
       const { outcome } = await publishGiven(ctx, ws, result, { channelId: command.channel_id, responseUrl: command.response_url });
       const notice = deliveryNotice(outcome);
-      if (notice) await respondTo(command.response_url, { response_type: 'ephemeral', text: notice }).catch(() => undefined);
+      if (notice) await tellPerson(ctx, { responseUrl: command.response_url, userId: command.user_id }, { response_type: 'ephemeral', text: notice });
     },
     'delivery',
   );
@@ -126,9 +126,9 @@ async function undo(ctx: SlackContext, command: SlashCommand, reply: (r: Reply) 
   if (!hasPost) return;
   ctx.background.run('withdraw kudos post', async () => {
     if (await withdrawPost(ctx.core(), ws, kudos)) return;
-    await respondTo(command.response_url, {
+    await tellPerson(ctx, { responseUrl: command.response_url, userId: command.user_id }, {
       response_type: 'ephemeral',
       text: "I couldn't update the original post, but the kudos is withdrawn and no longer counts.",
-    }).catch(() => undefined);
+    });
   });
 }

@@ -1,0 +1,53 @@
+import { request } from 'undici';
+import { reportUndelivered } from '../core/undelivered';
+import type { WorkspaceRow } from '../db/schema';
+import type { SlackContext } from './context';
+
+/** POSTs to a response_url (slash command or modal) with JSON, as Slack expects. */
+export async function respondTo(url: string, body: Record<string, unknown>): Promise<void> {
+  const res = await request(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    headersTimeout: 10_000,
+    bodyTimeout: 10_000,
+  });
+  await res.body.dump();
+  if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`response_url answered ${res.statusCode}`);
+}
+
+/** A response_url takes five uses in 30 minutes: a failed answer is tried twice more, a little apart. */
+const ATTEMPTS = 3;
+const BACKOFF_MS = 500;
+
+/**
+ * Tells a person something through their request's response_url. It is tried a few times; when it still
+ * cannot be delivered, the failure is recorded where admins see it (the App Home's log), so a person is never
+ * left without an answer that nobody knows about. Never throws; true when the person was told.
+ */
+export async function tellPerson(
+  ctx: Pick<SlackContext, 'db' | 'logger'> & { workspace(): WorkspaceRow },
+  to: { responseUrl: string | undefined; userId: string },
+  body: Record<string, unknown>,
+  sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+): Promise<boolean> {
+  let reason = 'no response_url';
+  if (to.responseUrl) {
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
+      try {
+        await respondTo(to.responseUrl, body);
+        return true;
+      } catch (err) {
+        reason = err instanceof Error ? err.message : String(err);
+        if (attempt < ATTEMPTS) await sleep(BACKOFF_MS * attempt);
+      }
+    }
+  }
+  ctx.logger.error({ user: to.userId, reason }, 'could not tell a person the outcome of their request');
+  try {
+    await reportUndelivered(ctx.db, ctx.workspace(), { person: to.userId, said: String(body.text ?? ''), reason });
+  } catch (err) {
+    ctx.logger.error({ err }, 'could not record an undelivered answer');
+  }
+  return false;
+}
