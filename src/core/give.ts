@@ -9,7 +9,7 @@ import { POST_LEASE_MS } from './publish';
 import { resolvePeople, takesDms } from './people';
 import type { Refusal, Skip } from './refusals';
 import { storableText } from './mention';
-import { checkMessage, checkRecipients, checkValues } from './rules';
+import { checkCaps, checkMessage, checkRecipients, checkValues } from './rules';
 import { settingsFromRows, type Settings } from './settings';
 import { loadSettings } from './settings-store';
 import { localDay, safeZone } from './time';
@@ -76,17 +76,19 @@ export async function planGive(
 ): Promise<GivePlan | { status: 'refused'; refusals: Refusal[]; people: PersonRow[] }> {
   const { db } = deps;
   const now = deps.clock();
+  // A NUL or another control character would only fail the write (and fail it again on every retry).
+  const message = storableText(req.message);
+  const caps = checkCaps(req.recipients, message);
+  if (caps.length) return { status: 'refused', refusals: caps, people: [] };
   const ctx = preloaded ?? (await loadGiveContext(db, workspace.id, [req.giver, ...req.recipients]));
   const { settings } = settingsFromRows(ctx.settings);
-  const people = await resolvePeople(db, deps.directory, workspace, [req.giver, ...req.recipients], now, ctx.people);
+  const people = await resolvePeople(db, deps.directory, workspace, [req.giver, ...req.recipients], now, ctx.people, [req.giver]);
   const known = [...people.values()].flatMap((r) => (r.found ? [r.person] : []));
   const giverResolved = people.get(req.giver);
   if (!giverResolved?.found) return { status: 'refused', refusals: [{ code: 'unknown_user', userId: req.giver }], people: known };
   const giver = giverResolved.person;
 
   const recipients = checkRecipients(req.giver, req.recipients, req.userGroups ?? [], people);
-  // A NUL or another control character would only fail the write (and fail it again on every retry).
-  const message = storableText(req.message);
   const valueCheck = checkValues(req.values, ctx.values, req.messageOptional ? { valueRequired: false } : settings);
   const refusals: Refusal[] = [
     ...recipients.refusals,

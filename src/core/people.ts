@@ -6,12 +6,26 @@ import type { Directory, Profile } from './types';
 /** Profiles older than this are looked up again (names, time zones and deactivations change). */
 export const PROFILE_TTL_MS = 24 * 60 * 60 * 1000;
 
-export type Resolved = { person: PersonRow; found: true } | { person: null; found: false };
+/**
+ * A person found, a person the platform says does not exist, or (`unavailable`) one the platform could not be
+ * asked about and who is not known yet: their profile is unknown, so they may be a bot or deactivated.
+ */
+export type Resolved = { person: PersonRow; found: true } | { person: null; found: false; unavailable?: true };
+
+/** The directory could not be asked about people who are not known yet; nothing was recorded. */
+export class DirectoryUnavailableError extends Error {
+  override name = 'DirectoryUnavailableError';
+  constructor(readonly userIds: string[]) {
+    super(`the platform could not be asked about ${userIds.length} ${userIds.length === 1 ? 'person' : 'people'}`);
+  }
+}
 
 /**
  * Finds people by platform id, asking the directory only for those unknown or stale. When the platform
- * cannot be asked (an outage), a person we already know is used as known, and an unknown one gets a
- * placeholder (workspace time zone, looked up again next time): a kudos is never lost to an outage.
+ * cannot be asked (an outage), a person we already know is used as known. An unknown one is `unavailable`,
+ * except the ids in `actors` (the person acting, whom the platform itself sent us: a bot cannot type a
+ * command), who get a placeholder (workspace time zone, looked up again next time). Unknown is never taken
+ * for human on someone else's behalf: a kudos to a bot must not slip through an outage.
  */
 export async function resolvePeople(
   db: Kysely<Database>,
@@ -21,6 +35,8 @@ export async function resolvePeople(
   now: Date,
   /** Rows already loaded for these ids (saves a round trip); looked up when absent. */
   preloaded?: PersonRow[],
+  /** The people acting (see above); placeholders stand in for them during an outage. */
+  actors: readonly string[] = [],
 ): Promise<Map<string, Resolved>> {
   const unique = [...new Set(ids)];
   const known = new Map((preloaded ?? (await findPeople(db, workspace.id, unique))).map((p) => [p.external_id, p]));
@@ -37,8 +53,9 @@ export async function resolvePeople(
       try {
         profile = await directory.lookup(workspace.external_id, id);
       } catch {
-        const person = cached ?? (await upsertPerson(db, workspace.id, placeholder(id), null));
-        out.set(id, { person, found: true });
+        if (cached) out.set(id, { person: cached, found: true });
+        else if (actors.includes(id)) out.set(id, { person: await upsertPerson(db, workspace.id, placeholder(id), null), found: true });
+        else out.set(id, { person: null, found: false, unavailable: true });
         return;
       }
       if (!profile) {
@@ -59,7 +76,7 @@ export async function resolvePerson(
   id: string,
   now: Date,
 ): Promise<PersonRow | null> {
-  const r = (await resolvePeople(db, directory, workspace, [id], now)).get(id);
+  const r = (await resolvePeople(db, directory, workspace, [id], now, undefined, [id])).get(id);
   return r?.found ? r.person : null;
 }
 

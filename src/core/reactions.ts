@@ -4,7 +4,7 @@ import { findKudosById, loadKudosViews } from '../db/queries/kudos';
 import { firstNotice } from '../db/queries/notices';
 import { activePileOnNames, applyReactionWrite, findKudosByPost } from '../db/queries/reactions';
 import { allowanceRefusal, planGive, plannedView, type CoreDeps } from './give';
-import { resolvePeople, type Resolved } from './people';
+import { DirectoryUnavailableError, resolvePeople, type Resolved } from './people';
 import type { UseCaseDeps } from './ports';
 import { congratulateOnThreeNotes } from './publish';
 import type { Refusal } from './refusals';
@@ -175,7 +175,10 @@ export async function react(deps: UseCaseDeps, r: ReactionInput): Promise<ReactO
     target = { kind: 'message', author: aim.author, permalink: aim.permalink, valueSlugs };
   }
   const now = deps.clock();
-  const people = await resolvePeople(deps.db, deps.directory, ws, involved, now, context.people);
+  const people = await resolvePeople(deps.db, deps.directory, ws, involved, now, context.people, [r.reactor]);
+  // Someone the platform could not be asked about may be a bot: the event fails and is handled again later.
+  const unavailable = [...people].flatMap(([id, p]) => (!p.found && p.unavailable ? [id] : []));
+  if (unavailable.length) throw new DirectoryUnavailableError(unavailable);
   const reactor = people.get(r.reactor);
   const author = target.kind === 'message' ? people.get(target.author) : undefined;
   if (!canThank(reactor) || (target.kind === 'message' && !canThank(author)) || !reactor?.found) return { status: 'ignored' };

@@ -18,7 +18,8 @@ export type Refusal =
   | { code: 'value_required'; values: string[] }
   | { code: 'unknown_value'; unknown: string[]; values: string[] }
   | { code: 'allowance'; left: number; limit: number; wanted: number }
-  | { code: 'not_installed' };
+  | { code: 'not_installed' }
+  | { code: 'lookup_failed'; userIds: string[] };
 
 /** A recipient left out of an otherwise valid kudos. */
 export type Skip = { userId: string; code: 'self' | 'bot' | 'deleted' | 'unknown_user' };
@@ -57,6 +58,8 @@ export function refusalText(r: Refusal, mention: (userId: string) => string): st
         : `You have ${r.left} kudos left today, not enough for ${r.wanted} people. Thank fewer people, or save some for tomorrow.`;
     case 'not_installed':
       return 'Kudos is not set up for this workspace yet. Ask an admin to install it.';
+    case 'lookup_failed':
+      return `I couldn't look up ${r.userIds.map(mention).join(', ')} just now, so nothing was recorded. Please try again in a minute.`;
   }
 }
 

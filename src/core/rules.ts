@@ -24,10 +24,14 @@ export function checkRecipients(
   const refusals: Refusal[] = [];
   if (userGroups.length) refusals.push({ code: 'user_group', handles: userGroups });
   const ids = [...new Set(requested)];
-  if (ids.length > MAX_RECIPIENTS) {
-    refusals.push({ code: 'too_many_recipients', max: MAX_RECIPIENTS, given: ids.length });
-    return { valid: [], skipped: [], refusals };
-  }
+  const tooMany = checkCaps(ids, '');
+  if (tooMany.length) return { valid: [], skipped: [], refusals: [...refusals, ...tooMany] };
+  // Someone the platform could not be asked about may be a bot: the whole kudos waits for a retry.
+  const unavailable = ids.filter((id) => {
+    const r = people.get(id);
+    return id !== giverId && r && !r.found && r.unavailable;
+  });
+  if (unavailable.length) return { valid: [], skipped: [], refusals: [...refusals, { code: 'lookup_failed', userIds: unavailable }] };
   const valid: PersonRow[] = [];
   const skipped: Skip[] = [];
   for (const id of ids) {
@@ -45,6 +49,19 @@ export function checkRecipients(
     return { valid, skipped: [], refusals };
   }
   return { valid, skipped, refusals };
+}
+
+/**
+ * The hard limits, which need nothing looked up: checked before any platform call or row, so a kudos to 500
+ * people is refused without asking about one of them.
+ */
+export function checkCaps(recipientIds: readonly string[], message: string): Refusal[] {
+  const refusals: Refusal[] = [];
+  const given = new Set(recipientIds).size;
+  if (given > MAX_RECIPIENTS) refusals.push({ code: 'too_many_recipients', max: MAX_RECIPIENTS, given });
+  const length = visibleLength(message);
+  if (length > MAX_MESSAGE_LENGTH) refusals.push({ code: 'message_too_long', max: MAX_MESSAGE_LENGTH, length });
+  return refusals;
 }
 
 export function checkMessage(message: string, settings: Pick<Settings, 'minMessageLength'>): Refusal[] {

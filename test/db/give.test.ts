@@ -168,9 +168,18 @@ describe.each(testDatabases())('giving kudos on %s', (kind) => {
     await giveKudos(deps, ws, req());
     dir.failing = true;
     now = new Date(now.getTime() + 2 * 24 * 3600 * 1000); // profiles are stale now
-    const r = await giveKudos(deps, ws, req({ recipients: ['UALICE', 'UNEW'] }));
+    const r = await giveKudos(deps, ws, req({ recipients: ['UALICE'] }));
     expect(r.status).toBe('given');
-    if (r.status === 'given') expect(r.kudos.recipients.map((p) => p.externalId).sort()).toEqual(['UALICE', 'UNEW']);
+    if (r.status === 'given') expect(r.kudos.recipients.map((p) => p.externalId)).toEqual(['UALICE']);
+  });
+
+  it('refuses, to be tried again, a kudos naming someone never seen while the directory is down (they may be a bot)', async () => {
+    await giveKudos(deps, ws, req());
+    dir.failing = true;
+    const r = await giveKudos(deps, ws, req({ recipients: ['UALICE', 'UNEW'] }));
+    expect(r).toMatchObject({ status: 'refused', refusals: [{ code: 'lookup_failed', userIds: ['UNEW'] }] });
+    expect(await t.db.selectFrom('person').select('external_id').where('external_id', '=', 'UNEW').execute()).toHaveLength(0);
+    expect(await t.db.selectFrom('kudos').select('id').execute()).toHaveLength(1);
   });
 
   it('undo revokes the latest kudos within 15 minutes and returns its allowance', async () => {

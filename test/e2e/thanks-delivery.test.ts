@@ -74,11 +74,14 @@ describe.each(testDatabases())('posting kudos when Slack pushes back, on %s', (k
     expect(e.fake.responses.at(-1)!.body.text).toContain('recorded and counts');
   });
 
-  it('still records the kudos when users.info is down', async () => {
+  it('still records a kudos between people it knows when users.info is down', async () => {
+    await e.thanks('<@UCAROL> for the thorough handover notes', { user_id: 'UBOB' });
+    // A day later both profiles are due for a refresh, and Slack cannot be asked: what is known is used.
+    e.advance(25 * 60 * 60 * 1000);
     e.fake.fail('users.info', { status: 500 }, { times: 50 });
-    const res = await e.thanks('<@UCAROL> for the thorough handover notes', { user_id: 'UBOB' });
+    const res = await e.thanks('<@UCAROL> for the second handover, just as thorough', { user_id: 'UBOB' });
     expect(res.json.text).toContain('Kudos sent');
-    expect(await e.count('kudos')).toBe(1);
+    expect(await e.count('kudos')).toBe(2);
   });
 
   it('skips a recipient whose account is inactive for the DM, and DMs the others', async () => {
