@@ -23,6 +23,19 @@ export interface StartOptions {
   database?: DatabaseHandle;
   /** How waiting for Slack's Retry-After is done (tests record instead). */
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * Stops start-up midway (a SIGTERM before it finished): looked at between steps, never in the middle of a
+   * migration. When it aborts, what was opened so far is closed and startKudos rejects with StartAborted.
+   */
+  signal?: AbortSignal;
+}
+
+/** startKudos was stopped by its `signal` before start-up finished; everything it had opened is closed. */
+export class StartAborted extends Error {
+  override name = 'StartAborted';
+  constructor() {
+    super('start-up was stopped before it finished');
+  }
 }
 
 export interface KudosHandle {
@@ -43,17 +56,34 @@ export interface KudosHandle {
  * end-to-end tests: config → database → migrations → adapters → one HTTP server.
  */
 export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
-  const { config, logger } = opts;
+  const { config, logger, signal } = opts;
   const clock = opts.clock ?? systemClock;
+  // Closers for what start-up has opened so far, run newest first if `signal` stops it between two steps.
+  const opened: Array<() => unknown> = [];
+  const stopIfAborted = async (): Promise<void> => {
+    if (!signal?.aborted) return;
+    for (const close of opened.reverse()) {
+      await Promise.resolve()
+        .then(close)
+        .catch((err: unknown) => logger.error({ err }, 'closing after an interrupted start-up failed'));
+    }
+    throw new StartAborted();
+  };
+
+  await stopIfAborted();
   const database =
     opts.database ?? (await connectDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax }));
   const ownsDatabase = !opts.database;
+  if (ownsDatabase) opened.push(() => database.close());
+  await stopIfAborted();
+  // Each migration runs in a transaction and is never interrupted: the signal is looked at once they are done.
   const migrated = await migrateToLatest(database.db, database.kind);
   if (migrated.adopted) logger.info('adopted a database created before the migrations were squashed into one baseline');
   if (migrated.applied.length) logger.info({ applied: migrated.applied }, 'migrations applied');
   if (migrated.ledgerInstalled) logger.info('ledger functions installed from src/db/ledger');
   const where = database.kind === 'postgres' ? 'postgres' : ownsDatabase ? `embedded (${config.dataDir})` : 'embedded';
   logger.info({ database: where }, 'database ready');
+  await stopIfAborted();
 
   const background = new Background(logger);
   const slack = config.slack
@@ -64,6 +94,11 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
   const teams = config.teams
     ? new TeamsAdapter({ config: config.teams, db: database.db, logger, clock, background, seedAdmins: config.seedAdmins, campaignKeyAt })
     : undefined;
+  opened.push(
+    () => slack && stopWithin(slack.stop(), SLACK_STOP_WAIT_MS),
+    () => background.drain(config.shutdownTimeoutMs),
+    () => teams?.stop(),
+  );
   if (!config.slack && !config.teams) {
     logger.warn('Neither Slack nor Teams is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), or MICROSOFT_APP_ID. Health endpoints are up.');
   }
@@ -92,15 +127,20 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
   );
   const port = await http.listen(config.port, config.host);
   logger.info({ port }, 'listening');
+  opened.push(() => http.stop(config.shutdownTimeoutMs));
   // Teams activities left unfinished by a crash are handled again (the inbox keeps them).
   await teams?.start().catch((err: unknown) => logger.error({ err }, 'Teams inbox sweep failed'));
+  await stopIfAborted();
 
   // Slack start-up (auth.test, Socket Mode) may wait for Slack to be reachable; HTTP is up meanwhile.
   const slackStarted = slack?.start().catch((err: unknown) => {
     logger.fatal({ err }, 'Slack could not start');
     throw err;
   });
-  if (slackStarted) await Promise.race([slackStarted, new Promise((r) => setTimeout(r, 10_000).unref())]);
+  if (slackStarted) await Promise.race([slackStarted, new Promise((r) => setTimeout(r, 10_000).unref()), whenAborted(signal)]);
+  // Stopped while Slack was still starting: that start-up ends with the adapter, and a failure is already logged.
+  if (signal?.aborted) slackStarted?.catch(() => undefined);
+  await stopIfAborted();
 
   // Scheduled posts (digest, campaigns): each platform that is configured posts for its own workspaces.
   const posters: JobPoster[] = [];
@@ -130,6 +170,24 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
         logger.info('stopped');
       })()),
   };
+}
+
+/**
+ * Stopping Slack waits for its calls in flight; one stuck (start-up waiting on an auth.test that Slack does not
+ * answer) would hold an interrupted start-up for as long as the HTTP timeout, so that wait is cut short.
+ */
+const SLACK_STOP_WAIT_MS = 2_000;
+
+function stopWithin(stopping: Promise<void>, ms: number): Promise<void> {
+  return Promise.race([stopping, new Promise<void>((r) => setTimeout(r, ms).unref())]);
+}
+
+/** Resolves when `signal` aborts (at once if it already has); never without one. */
+function whenAborted(signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) resolve();
+    else signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
 }
 
 function json(status: number, body: unknown) {
