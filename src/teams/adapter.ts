@@ -2,24 +2,67 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type Activity,
+  type ConfigurationBotFrameworkAuthenticationOptions,
   type ConversationParameters,
   type ConversationReference,
+  type InvokeResponse,
   type TurnContext,
 } from 'botbuilder';
 import type { TeamsConfig } from '../config';
 import type { Logger } from '../logger';
 
+/** How long checking a request's token may take, fetching signing keys included, before it is given up. */
+export const TOKEN_CHECK_TIMEOUT_MS = 5_000;
+
+export type AuthenticateRequestResult = Awaited<ReturnType<ConfigurationBotFrameworkAuthentication['authenticateRequest']>>;
+
 /**
- * botbuilder's CloudAdapter, plus one thing it lacks: running a stored activity again (the inbox sweeper), with
- * an identity made for the bot as a proactive send makes it, since the original request's token has expired.
+ * What checking a request's token came to: the identity, or why not. `rejected`: the token is not one we accept
+ * (forged, expired, for another bot or service URL, a key that is not published). `unavailable`: the token could
+ * not be checked, because the signing keys could not be fetched in time.
+ */
+export type TokenCheck = { ok: true; auth: AuthenticateRequestResult } | { ok: false; outcome: 'rejected' | 'unavailable'; cause: string };
+
+/**
+ * botbuilder's CloudAdapter, plus what it lacks: a token check that cannot hang and tells a bad token from
+ * keys that could not be fetched (the SDK fetches them without a time limit, and answers both with its own
+ * error text), and running a stored activity again (the inbox sweeper), with an identity made for the bot as a
+ * proactive send makes it, since the original request's token has expired.
  */
 export class KudosCloudAdapter extends CloudAdapter {
   constructor(
     readonly appId: string,
     readonly authEnabled: boolean,
     auth: ConfigurationBotFrameworkAuthentication,
+    private readonly tokenCheckTimeoutMs = TOKEN_CHECK_TIMEOUT_MS,
   ) {
     super(auth);
+  }
+
+  /**
+   * Checks a request's token (with auth disabled, every request gets the anonymous identity). Fetching the
+   * signing keys is given `tokenCheckTimeoutMs`; past that the request is answered and the fetch is left to
+   * finish or fail on its own.
+   */
+  async checkToken(activity: Activity, authHeader: string): Promise<TokenCheck> {
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new TokenCheckTimeout(this.tokenCheckTimeoutMs)), this.tokenCheckTimeoutMs);
+    });
+    const checking = this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
+    checking.catch(() => undefined); // a check that outlives its deadline has nobody waiting for it
+    try {
+      return { ok: true, auth: await Promise.race([checking, deadline]) };
+    } catch (err) {
+      return { ok: false, outcome: isTokenRejection(err) ? 'rejected' : 'unavailable', cause: causeOf(err) };
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Runs a request's turn with the identity checkToken gave; the invoke response, when the turn set one. */
+  run(auth: AuthenticateRequestResult, activity: Activity, logic: (tc: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
+    return this.processActivity(auth, activity, logic);
   }
 
   /**
@@ -48,6 +91,33 @@ export class KudosCloudAdapter extends CloudAdapter {
   }
 }
 
+class TokenCheckTimeout extends Error {
+  constructor(ms: number) {
+    super(`no signing keys within ${ms} ms`);
+    this.name = 'TokenCheckTimeout';
+  }
+}
+
+/** jsonwebtoken's errors: a bad signature, a malformed token, outside its validity window. */
+const JWT_ERRORS = new Set(['JsonWebTokenError', 'TokenExpiredError', 'NotBeforeError']);
+
+/**
+ * The token itself is bad: botbuilder's AuthenticationError with 401, or jsonwebtoken's errors, which the SDK lets
+ * through as they are. Anything else (its AuthenticationError with 500 when the metadata or keys answer an error,
+ * node-fetch's errors for a refused connection or a DNS failure, a time-out) means the keys were not to be had.
+ */
+function isTokenRejection(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  return (err as { statusCode?: unknown }).statusCode === 401 || JWT_ERRORS.has(err.name);
+}
+
+/** For the log: what went wrong, without a stack. The SDK's messages name claims and URLs, never the token. */
+function causeOf(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: unknown }).code;
+  return `${err.name}: ${err.message}${typeof code === 'string' && !err.message.includes(code) ? ` (${code})` : ''}`;
+}
+
 async function rethrowing(
   run: (inner: (tc: TurnContext) => Promise<void>) => Promise<void>,
   logic: (tc: TurnContext) => Promise<void>,
@@ -63,11 +133,19 @@ async function rethrowing(
   if (failure) throw failure.err;
 }
 
+/** Tests only: botbuilder's endpoints and the time limit of token checks. */
+export interface TokenCheckOptions {
+  /** Settings laid over the app's own (tests point the signing-key metadata at a local server). */
+  settings?: ConfigurationBotFrameworkAuthenticationOptions;
+  /** Instead of TOKEN_CHECK_TIMEOUT_MS. */
+  timeoutMs?: number;
+}
+
 /**
  * With an app id every request's token is validated and every outbound call carries one. Without (only with
  * TEAMS_ALLOW_UNAUTHENTICATED, for the Emulator and tests) botbuilder skips both.
  */
-export function createCloudAdapter(config: TeamsConfig, logger: Logger): KudosCloudAdapter {
+export function createCloudAdapter(config: TeamsConfig, logger: Logger, tokenCheck: TokenCheckOptions = {}): KudosCloudAdapter {
   const unauthenticated = config.allowUnauthenticated;
   if (unauthenticated) {
     logger.warn(
@@ -81,8 +159,9 @@ export function createCloudAdapter(config: TeamsConfig, logger: Logger): KudosCl
     MicrosoftAppPassword: unauthenticated ? '' : (config.appPassword ?? ''),
     MicrosoftAppType: unauthenticated ? '' : config.appType,
     MicrosoftAppTenantId: unauthenticated ? '' : (config.tenantId ?? ''),
+    ...tokenCheck.settings,
   });
-  const adapter = new KudosCloudAdapter(appId, !unauthenticated, auth);
+  const adapter = new KudosCloudAdapter(appId, !unauthenticated, auth, tokenCheck.timeoutMs);
   // Handlers catch their own failures; this is the net for anything that slips past them. It logs with context
   // and never shows the error to people.
   adapter.onTurnError = async (context, error) => {

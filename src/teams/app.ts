@@ -14,7 +14,7 @@ import type { Logger } from '../logger';
 import type { Background } from '../server/background';
 import { Inbox } from '../server/inbox';
 import { clientTimeZone, deliveryKey, tenantOf } from './activity';
-import { createCloudAdapter, type KudosCloudAdapter } from './adapter';
+import { createCloudAdapter, type KudosCloudAdapter, type TokenCheckOptions } from './adapter';
 import { KudosBot } from './bot';
 import { SORRY } from './cards/messages';
 import { storeReference } from './conversations';
@@ -32,6 +32,8 @@ export interface TeamsAdapterOptions {
   background: Background;
   seedAdmins: readonly string[];
   campaignKeyAt?: CoreDeps['campaignKeyAt'];
+  /** Tests only: where signing keys come from and how long checking a token may take. */
+  tokenCheck?: TokenCheckOptions;
 }
 
 /**
@@ -63,7 +65,7 @@ export class TeamsAdapter {
   private visitedUpTo = 0;
 
   constructor(private readonly opts: TeamsAdapterOptions) {
-    this.adapter = createCloudAdapter(opts.config, opts.logger);
+    this.adapter = createCloudAdapter(opts.config, opts.logger, opts.tokenCheck);
     this.ctx = {
       db: opts.db,
       clock: opts.clock,

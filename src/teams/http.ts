@@ -1,59 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { TurnContext } from 'botbuilder';
+import type { Activity, InvokeResponse, TurnContext } from 'botbuilder';
+import { validateAndFixActivity } from 'botbuilder/lib/activityValidator';
 import type { Logger } from '../logger';
-import { send } from '../server/http';
+import { send, type RouteReply } from '../server/http';
 import type { KudosCloudAdapter } from './adapter';
 
-/**
- * The Express-like response botbuilder's `adapter.process` writes to (`status`, `header`, `send`, `end`), over
- * Node's own ServerResponse: it buffers and writes once on `end`.
- */
-export class ResponseShim {
-  statusCode = 200;
-  body: string | undefined;
-  readonly headers: Record<string, string> = {};
-  ended = false;
-
-  constructor(private readonly res: ServerResponse) {}
-
-  /** Part of the SDK's declared response type; only its streaming path reads it. */
-  get socket(): unknown {
-    return this.res.socket;
-  }
-
-  status(code: number): this {
-    this.statusCode = code;
-    return this;
-  }
-
-  header(name: string, value: string): this {
-    this.headers[name.toLowerCase()] = String(value);
-    return this;
-  }
-
-  send(body: unknown): this {
-    if (body === undefined || body === null) return this;
-    if (typeof body === 'string' || Buffer.isBuffer(body)) {
-      this.body = body.toString();
-      this.headers['content-type'] ??= 'text/plain; charset=utf-8';
-    } else {
-      this.body = JSON.stringify(body);
-      this.headers['content-type'] ??= 'application/json; charset=utf-8';
-    }
-    return this;
-  }
-
-  end(): void {
-    if (this.ended) return;
-    this.ended = true;
-    send(this.res, { status: this.statusCode, headers: this.headers, body: this.body });
-  }
-}
+/** A token that is not one we accept. */
+const UNAUTHORIZED: RouteReply = { status: 401, body: 'Unauthorized' };
+/** A token we could not check (the signing keys could not be fetched); the Bot Connector may send it again. */
+const UNAVAILABLE: RouteReply = { status: 503, headers: { 'retry-after': '10' }, body: 'Service unavailable: cannot verify the sender right now' };
 
 /**
- * `POST /api/messages`: parses the body botbuilder expects already parsed, hands the request to the adapter
- * (which validates the token, runs the turn and, for an invoke, answers with its response), and makes sure
- * every request is answered even when the SDK throws (an activity without `type` does).
+ * `POST /api/messages`: parses the body, checks the token, runs the turn and, for an invoke, answers with its
+ * response. This is botbuilder's `adapter.process` done here, for two things it gets wrong: it answers every
+ * failed check with the SDK's error text (401 for some, 500 for others, a bad signature and unreachable signing
+ * keys alike), and it waits on the signing keys without a time limit. A token that is not accepted gets a fixed
+ * 401, one that cannot be checked now a fixed 503 with `retry-after`; the cause goes to the log, the token never.
  */
 export async function processTeamsRequest(
   adapter: KudosCloudAdapter,
@@ -72,18 +34,39 @@ export async function processTeamsRequest(
   if (body === null || typeof body !== 'object' || Array.isArray(body) || typeof (body as { type?: unknown }).type !== 'string') {
     return send(res, { status: 400, body: 'not an activity' });
   }
-  // Without a token nothing else needs looking at; answering here also keeps the SDK from logging a stack per probe.
-  if (adapter.authEnabled && !req.headers.authorization) {
-    logger.warn({ type: (body as { type: string }).type }, 'rejected a Teams request without a token');
-    return send(res, { status: 401, body: 'Unauthorized' });
+  // As the SDK's process() does: timestamps become Dates.
+  const activity = validateAndFixActivity(body as Activity);
+  const type = activity.type;
+  const authHeader = req.headers.authorization ?? '';
+  // Without a token nothing else needs looking at.
+  if (adapter.authEnabled && !authHeader) {
+    logger.warn({ type }, 'rejected a Teams request without a token');
+    return send(res, UNAUTHORIZED);
   }
-  const shim = new ResponseShim(res);
+  const check = await adapter.checkToken(activity, authHeader);
+  if (!check.ok) {
+    if (check.outcome === 'rejected') {
+      logger.warn({ type, cause: check.cause }, 'rejected a Teams request whose token did not validate');
+      return send(res, UNAUTHORIZED);
+    }
+    logger.warn({ type, cause: check.cause }, "could not check a Teams request's token: the signing keys could not be fetched; answered 503");
+    return send(res, UNAVAILABLE);
+  }
+  let invokeResponse: InvokeResponse | undefined;
   try {
-    await adapter.process({ body: body as Record<string, unknown>, headers: req.headers, method: req.method ?? 'POST' }, shim, logic);
+    invokeResponse = await adapter.run(check.auth, activity, logic);
   } catch (err) {
-    logger.error({ err }, 'Teams request failed');
-    if (!shim.ended) shim.status(500).send('internal error');
+    logger.error({ err, type }, 'Teams request failed');
+    return send(res, { status: 500, body: 'internal error' });
   }
-  if (shim.statusCode === 401) logger.warn({ type: (body as { type: string }).type }, 'rejected a Teams request whose token did not validate');
-  shim.end();
+  send(res, replyOf(invokeResponse));
+}
+
+/** The HTTP answer for a turn: 200, or an invoke's response (no body when it set none, as the SDK does). */
+function replyOf(invoke: InvokeResponse | undefined): RouteReply {
+  const status = invoke?.status ?? 200;
+  const body: unknown = invoke?.body;
+  if (!body) return { status };
+  if (typeof body === 'string') return { status, body };
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(body) };
 }

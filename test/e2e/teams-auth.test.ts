@@ -49,6 +49,7 @@ describe.each(testDatabases())('Teams authentication on %s', (kind) => {
       const started = Date.now();
       const res = await e.send(channelMessage(e.connector.url, { parts: [BOT, ' thanks ', ALICE, ' for the careful review'] }), { authorization: 'Bearer garbage' });
       expect(res.status).toBe(401);
+      expect(res.text).toBe('Unauthorized'); // not the SDK's error text
       expect(Date.now() - started).toBeLessThan(5_000);
       await nothingRecorded();
       expect(log.lines.join('')).toContain('rejected a Teams request whose token did not validate');
