@@ -7,6 +7,7 @@ import { migrateToLatest, migrationsPending } from './db/migrate';
 import type { Logger } from './logger';
 import { Background } from './server/background';
 import { HttpServer } from './server/http';
+import { readiness } from './server/readiness';
 import { SlackAdapter } from './slack/app';
 import { TeamsAdapter } from './teams/app';
 import { Jobs } from './jobs/jobs';
@@ -72,7 +73,8 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
 
   await stopIfAborted();
   const database =
-    opts.database ?? (await connectDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax }));
+    opts.database ??
+    (await connectDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax, timeouts: config.databaseTimeouts }));
   const ownsDatabase = !opts.database;
   if (ownsDatabase) opened.push(() => database.close());
   await stopIfAborted();
@@ -106,20 +108,16 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
   const http = new HttpServer(
     {
       health: async () => json(200, { status: 'ok' }),
-      ready: async () => {
-        const checks: Record<string, boolean> = {};
-        try {
-          await sql`select 1`.execute(database.db);
-          checks.database = true;
-          checks.migrations = (await migrationsPending(database.db)) === 0;
-        } catch {
-          checks.database = false;
-          checks.migrations = false;
-        }
-        if (slack) checks.slack = slack.isReady();
-        const ok = Object.values(checks).every(Boolean);
-        return json(ok ? 200 : 503, { status: ok ? 'ready' : 'not ready', checks });
-      },
+      // Each check answers within READINESS_TIMEOUT_MS, so a partitioned database gives a prompt 503.
+      ready: () =>
+        readiness({
+          database: async () => {
+            await sql`select 1`.execute(database.db);
+            return undefined;
+          },
+          migrations: async () => ((await migrationsPending(database.db)) === 0 ? undefined : 'migrations are pending'),
+          ...(slack ? { slack: () => slack.problem() } : {}),
+        }),
       slack,
       teams,
     },
@@ -164,8 +162,9 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
         await jobs.stop();
         teams?.stop();
         await http.stop(config.shutdownTimeoutMs);
-        await background.drain(config.shutdownTimeoutMs);
-        await slack?.stop();
+        // Work that could not start in time goes back to its durable queue for the next process.
+        await background.stop(config.shutdownTimeoutMs);
+        if (slack) await stopWithin(slack.stop(), SLACK_STOP_WAIT_MS);
         if (ownsDatabase) await database.close();
         logger.info('stopped');
       })()),

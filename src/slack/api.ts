@@ -30,6 +30,12 @@ export interface SlackApiOptions {
 /** Answers that mean the bot cannot post in that channel (so a request's response_url may be tried). */
 export const NOT_A_MEMBER = new Set(['not_in_channel', 'channel_not_found', 'method_not_supported_for_channel_type']);
 
+/**
+ * Answers that mean Slack refuses the bot's token itself: nothing will work until an admin reinstalls the app
+ * or replaces the token (or the workspace is reactivated).
+ */
+export const AUTH_FAILURES = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired']);
+
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -48,6 +54,7 @@ export class SlackApi {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly base: string;
   private readonly agent = new Agent({ keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
+  private refused: string | undefined;
 
   constructor(private readonly opts: SlackApiOptions) {
     this.sleep = opts.sleep ?? defaultSleep;
@@ -64,9 +71,12 @@ export class SlackApi {
     let transient = 0;
     for (;;) {
       try {
-        return (await this.once(method, args)) as T;
+        const answer = (await this.once(method, args)) as T;
+        this.tokenAccepted();
+        return answer;
       } catch (err) {
         const e = err instanceof SlackCallError ? err : new SlackCallError(method, 'network');
+        if (AUTH_FAILURES.has(e.code)) this.tokenRefusedWith(method, e.code);
         if (e.code === 'ratelimited' && opts.waitOnRateLimit !== false && rateLimited < (this.opts.rateLimitRetries ?? 3)) {
           rateLimited++;
           const waitSec = Math.min(Math.max(e.retryAfterSec ?? 1, 0), 60);
@@ -83,6 +93,24 @@ export class SlackApi {
         throw e;
       }
     }
+  }
+
+  /** Slack's reason for refusing the token on the latest call (`token_revoked`, …); undefined while it is accepted. */
+  get tokenRefused(): string | undefined {
+    return this.refused;
+  }
+
+  private tokenRefusedWith(method: string, code: string): void {
+    if (this.refused !== code) {
+      this.opts.logger.error({ method, code }, 'Slack refuses the bot token: nothing can be posted until an admin reinstalls Kudos or replaces SLACK_BOT_TOKEN');
+    }
+    this.refused = code;
+  }
+
+  private tokenAccepted(): void {
+    if (!this.refused) return;
+    this.opts.logger.info({ was: this.refused }, 'Slack accepts the bot token again');
+    this.refused = undefined;
   }
 
   postMessage(args: Record<string, unknown>): Promise<WebAPICallResult & { ts?: string; channel?: string }> {

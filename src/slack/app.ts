@@ -13,7 +13,7 @@ import type { Logger } from '../logger';
 import type { Background } from '../server/background';
 import { Inbox } from '../server/inbox';
 import type { SchedulerDeps } from '../jobs/scheduler';
-import { SlackApi, SlackCallError } from './api';
+import { AUTH_FAILURES, SlackApi, SlackCallError } from './api';
 import type { SlackContext } from './context';
 import { SlackDirectory } from './directory';
 import { boltLogger } from './bolt-logger';
@@ -56,7 +56,7 @@ export interface SlackAdapterOptions {
 }
 
 /** Errors that mean the token itself is wrong: retrying cannot help, the operator must act. */
-const FATAL_AUTH = new Set(['invalid_auth', 'not_authed', 'account_inactive', 'token_revoked', 'token_expired', 'no_permission']);
+const FATAL_AUTH = new Set([...AUTH_FAILURES, 'no_permission']);
 
 export class SlackAdapter {
   readonly api: SlackApi;
@@ -199,6 +199,13 @@ export class SlackAdapter {
 
   isReady(): boolean {
     return !!this.ws;
+  }
+
+  /** What keeps Slack from working, for /readyz: not connected yet, or the token refused. Undefined when fine. */
+  problem(): string | undefined {
+    if (this.api.tokenRefused) return `Slack refuses the bot token (${this.api.tokenRefused})`;
+    if (!this.ws) return 'not connected to Slack yet';
+    return undefined;
   }
 
   workspace(): WorkspaceRow {

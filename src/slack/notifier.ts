@@ -4,7 +4,7 @@ import { refusalText } from '../core/refusals';
 import type { KudosView } from '../core/types';
 import type { PersonRow, WorkspaceRow } from '../db/schema';
 import type { Logger } from '../logger';
-import { NOT_A_MEMBER, SlackCallError, type SlackApi } from './api';
+import { AUTH_FAILURES, NOT_A_MEMBER, SlackCallError, type SlackApi } from './api';
 import { copySections } from './blocks/campaign';
 import { batchedDmBlocks, batchedDmText, KUDOS_POST_EVENT, kudosPostBlocks, kudosPostText, recipientDmBlocks, recipientDmText } from './blocks/kudos-post';
 import { mention } from './blocks/text';
@@ -12,6 +12,9 @@ import { respondTo } from './respond';
 
 /** Slack's answers to a DM that mean the person can never receive it (so it is not tried again). */
 const PERMANENT_DM_FAILURES = new Set(['account_inactive', 'user_not_found', 'channel_not_found', 'cannot_dm_bot', 'user_disabled']);
+
+/** How long a post waits before it is tried again when Slack refuses the token. */
+const AUTH_RETRY_MS = 5 * 60_000;
 
 /**
  * The core's notifier on Slack: kudos posts carry the kudos id in message metadata (so a post made by an
@@ -46,6 +49,8 @@ export class SlackNotifier implements Notifier {
         }
       }
       if (NOT_A_MEMBER.has(code) || code === 'is_archived') return viaLive(code);
+      // The token is refused: the post waits (it is tried again) until an admin fixes the install.
+      if (AUTH_FAILURES.has(code)) return { status: 'later', channelId: channel, afterMs: AUTH_RETRY_MS, reason: code };
       return { status: 'failed', channelId: channel, reason: code };
     }
   }

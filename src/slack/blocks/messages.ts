@@ -2,7 +2,7 @@ import { allowanceText, refusalText, skipText, type Refusal, type Skip } from '.
 import type { PersonStats } from '../../core/stats';
 import type { AllowanceView, KudosView, ValueView } from '../../core/types';
 import type { PublishOutcome } from '../../core/publish';
-import { NOT_A_MEMBER } from '../api';
+import { AUTH_FAILURES, NOT_A_MEMBER } from '../api';
 import type { KnownBlock } from '../types';
 import { emoji, listJoin, mention } from './text';
 
@@ -103,6 +103,9 @@ export function deliveryNotice(outcome: PublishOutcome): string | null {
   if (outcome.status === 'posted' || outcome.status === 'claimed_elsewhere') return null;
   const where = outcome.channelId ? `<#${outcome.channelId}>` : 'this conversation';
   if (outcome.status === 'unknown') return `:hourglass_flowing_sand: Your kudos is recorded and counts. Slack didn't confirm the post in ${where}, so I'll check in a couple of minutes and post it if it isn't there.`;
+  if (outcome.status === 'later' && AUTH_FAILURES.has(outcome.reason)) {
+    return `:warning: Your kudos is recorded and counts, but Slack is refusing Kudos's access to this workspace just now (\`${outcome.reason}\`), so I can't post it in ${where}. An admin needs to reinstall Kudos or update its token; it will be posted once that's done.`;
+  }
   if (outcome.status === 'later') return `:hourglass_flowing_sand: Your kudos is recorded and counts. Slack asked me to slow down, so it will appear in ${where} in a minute or two.`;
   if (outcome.status === 'fallback') {
     return `:information_source: Your kudos is posted, but I'm not a member of ${where}, so people can't add their thanks with a reaction. Invite me with \`/invite @Kudos\` to fix that.`;

@@ -2,11 +2,12 @@ import type { App } from '@slack/bolt';
 import { giveKudos } from '../../core/give';
 import { giveGuide } from '../../core/help';
 import { PUBLISH_DM_GRACE_MS } from '../../core/publish';
+import { reportUndelivered } from '../../core/undelivered';
 import { SlackCallError } from '../api';
 import { GIVE_MODAL_CALLBACK, BLOCK, ACTION, giveModalView, modalErrors, type GiveModalMetadata } from '../blocks/give-modal';
 import { confirmationReply, deliveryNotice } from '../blocks/messages';
 import type { SlackContext } from '../context';
-import { publishGiven } from '../publish-given';
+import { publishAfterAnswer, publishGiven } from '../publish-given';
 
 export async function openGiveModal(
   ctx: SlackContext,
@@ -70,17 +71,13 @@ export function register(app: App, ctx: SlackContext): void {
     await ack();
     if (result.status === 'duplicate') return;
 
-    ctx.background.run(
-      'publish modal kudos',
-      async () => {
-        const from = { channelId: chosenChannel, threadTs: meta.channelId === chosenChannel ? meta.threadTs : null, responseUrl };
-        const { place, outcome } = await publishGiven(ctx, ws, result, from);
-        const confirm = confirmationReply(result.kudos, result.skipped, result.allowance);
-        const notice = deliveryNotice(outcome);
-        await tellGiver(ctx, giverId, place.channelId, notice ? `${confirm.text}\n${notice}` : confirm.text, confirm.blocks);
-      },
-      'delivery',
-    );
+    publishAfterAnswer(ctx, ws, result, 'publish modal kudos', async () => {
+      const from = { channelId: chosenChannel, threadTs: meta.channelId === chosenChannel ? meta.threadTs : null, responseUrl };
+      const { place, outcome } = await publishGiven(ctx, ws, result, from);
+      const confirm = confirmationReply(result.kudos, result.skipped, result.allowance);
+      const notice = deliveryNotice(outcome);
+      await tellGiver(ctx, giverId, place.channelId, notice ? `${confirm.text}\n${notice}` : confirm.text, confirm.blocks);
+    });
   });
 }
 
@@ -94,9 +91,14 @@ export async function tellGiver(ctx: SlackContext, userId: string, channelId: st
       ctx.logger.info({ code: err instanceof SlackCallError ? err.code : String(err) }, 'ephemeral note failed; sending a DM');
     }
   }
-  await ctx.api.postMessage({ channel: userId, text }).catch((err: unknown) => {
-    ctx.logger.warn({ code: err instanceof SlackCallError ? err.code : String(err) }, 'could not reach the giver');
-  });
+  try {
+    await ctx.api.postMessage({ channel: userId, text });
+  } catch (err) {
+    // No channel is left to tell them in: the admins see it in the App Home's log instead.
+    const reason = err instanceof SlackCallError ? err.code : String(err);
+    ctx.logger.warn({ code: reason }, 'could not reach the giver');
+    await reportUndelivered(ctx.db, ctx.workspace(), { person: userId, said: text, reason }).catch((e: unknown) => ctx.logger.error({ err: e }, 'could not record an undelivered answer'));
+  }
 }
 
 function parseMetadata(raw: string | undefined): GiveModalMetadata {
