@@ -1,41 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { FakeSlack } from '../helpers/fake-slack';
+import { startProcess } from '../helpers/process';
 import { postSigned, slashCommand, SIGNING_SECRET } from '../helpers/slack-requests';
-
-/** Starts `src/main.ts` as its own process and follows its JSON log lines. */
-function startProcess(env: Record<string, string>): { child: ChildProcess; lines: Array<Record<string, any>>; next: (msg: string) => Promise<Record<string, any>> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: path.resolve(__dirname, '../..'),
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const lines: Array<Record<string, any>> = [];
-  const waiters: Array<{ msg: string; resolve: (l: Record<string, any>) => void }> = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
-    let entry: Record<string, any>;
-    try {
-      entry = JSON.parse(line);
-    } catch {
-      return;
-    }
-    lines.push(entry);
-    for (const w of waiters.filter((x) => x.msg === entry.msg)) {
-      waiters.splice(waiters.indexOf(w), 1);
-      w.resolve(entry);
-    }
-  });
-  const next = (msg: string) =>
-    new Promise<Record<string, any>>((resolve) => {
-      const seen = lines.find((l) => l.msg === msg);
-      if (seen) resolve(seen);
-      else waiters.push({ msg, resolve });
-    });
-  return { child, lines, next };
-}
 
 describe('the process on SIGTERM', () => {
   let dir: string;
@@ -61,7 +29,6 @@ describe('the process on SIGTERM', () => {
       LOG_LEVEL: 'info',
       SCHEDULER_ENABLED: 'false',
     });
-    const exited = new Promise<number | null>((resolve) => proc.child.once('exit', (code) => resolve(code)));
     const { port } = await proc.next('listening');
     await proc.next('connected to Slack');
     const url = `http://127.0.0.1:${port}`;
@@ -78,7 +45,7 @@ describe('the process on SIGTERM', () => {
     const res = await inFlight;
     expect(res.status).toBe(200);
     expect(res.json.text).toContain('Kudos sent to <@UALICE>');
-    expect(await exited).toBe(0);
+    expect((await proc.exited).code).toBe(0);
     expect(proc.lines.map((l) => l.msg)).toContain('stopped');
     // Nothing secret in the log.
     expect(JSON.stringify(proc.lines)).not.toContain('xoxb-test');
