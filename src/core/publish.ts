@@ -78,6 +78,14 @@ export async function publishKudos(deps: UseCaseDeps, workspace: WorkspaceRow, k
   return outcome;
 }
 
+/**
+ * Hands a claimed post back to the queue, due now: the process is stopping before it could post. The next
+ * sweep (here, or in the next process at its start) posts it; its owed DMs stay on its row.
+ */
+export async function handBackPost(deps: Pick<UseCaseDeps, 'db' | 'clock'>, workspace: WorkspaceRow, kudosId: number, held: Date): Promise<boolean> {
+  return settlePost(deps.db, workspace.id, kudosId, held, { status: 'pending', leaseUntil: deps.clock() });
+}
+
 /** Posts under a held claim and records what came of it. */
 async function attempt(
   deps: UseCaseDeps,

@@ -15,8 +15,19 @@ import type { Logger } from '../logger';
  */
 export const DEFAULT_LANES: Readonly<Record<string, number>> = Object.freeze({ events: 16, delivery: 4 });
 
+export interface RunOptions {
+  /**
+   * Called instead of the work when the process stops before the work could start (its lane was still full
+   * when the drain time ran out): hands the work back to its durable queue, so the next process does it soon.
+   */
+  abandon?: () => Promise<unknown>;
+}
+
 export class Background {
   private readonly pending = new Set<Promise<void>>();
+  private readonly abandoned = new Set<Promise<unknown>>();
+  private stopping = false;
+  private handedBack = 0;
   private waiters: Array<() => void> = [];
   private readonly lanes = new Map<string, { limit: number; active: number; queue: Array<() => void> }>();
 
@@ -27,12 +38,12 @@ export class Background {
     for (const [name, limit] of Object.entries(lanes)) this.lanes.set(name, { limit: Math.max(1, limit), active: 0, queue: [] });
   }
 
-  run(label: string, work: () => Promise<unknown>, lane?: string): void {
+  run(label: string, work: () => Promise<unknown>, lane?: string, opts: RunOptions = {}): void {
     const l = lane ? this.lanes.get(lane) : undefined;
     // Work starts after the current I/O callbacks, so an answer the caller is about to send goes out first.
     const start = new Promise<void>((resolve) => setImmediate(resolve)).then(() => (l ? this.slot(l) : undefined));
     const p: Promise<void> = start
-      .then(work)
+      .then(() => (this.stopping ? this.giveBack(label, opts.abandon) : work()))
       .then(
         () => undefined,
         (err: unknown) => {
@@ -70,6 +81,36 @@ export class Background {
     const done = await Promise.race([this.idle().then(() => true as const), timeout]);
     clearTimeout(timer);
     return done;
+  }
+
+  /**
+   * The end of a graceful stop: waits for pending work up to `timeoutMs`; work that has not started by then
+   * never starts, and is handed back (`abandon`) to its durable queue for the next process. Work already
+   * running is left to finish or fail on its own (what it does is keyed, so the next process can redo it).
+   */
+  async stop(timeoutMs: number): Promise<{ finished: boolean; handedBack: number }> {
+    const finished = await this.drain(timeoutMs);
+    this.stopping = true;
+    if (finished) return { finished, handedBack: 0 };
+    for (const l of this.lanes.values()) {
+      // Queued work gets its turn at once, and hands itself back instead of running.
+      const queued = l.queue.splice(0);
+      l.active += queued.length;
+      for (const go of queued) go();
+    }
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    await Promise.allSettled([...this.abandoned]);
+    const handedBack = this.handedBack;
+    if (handedBack) this.logger.info({ handedBack }, 'work not started before the stop is left to the next start');
+    return { finished, handedBack };
+  }
+
+  private giveBack(label: string, abandon: (() => Promise<unknown>) | undefined): Promise<unknown> {
+    if (!abandon) return Promise.resolve();
+    this.handedBack++;
+    const p = abandon().catch((err: unknown) => this.logger.warn({ err, task: label }, 'could not hand work back for the next start'));
+    this.abandoned.add(p);
+    return p.finally(() => this.abandoned.delete(p));
   }
 
   private slot(l: { limit: number; active: number; queue: Array<() => void> }): Promise<void> {

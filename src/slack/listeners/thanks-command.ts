@@ -22,7 +22,7 @@ import {
 import { threeNotesProgressText } from '../../core/campaign-copy';
 import type { SlackContext } from '../context';
 import { tellPerson } from '../respond';
-import { publishGiven } from '../publish-given';
+import { publishAfterAnswer, publishGiven } from '../publish-given';
 import { openGiveModal } from './give-modal';
 
 export const COMMAND = '/thanks';
@@ -92,15 +92,11 @@ async function give(ctx: SlackContext, command: SlashCommand, draft: Draft, repl
   if (result.status === 'duplicate') return reply(duplicateReply(result.kudos));
   await reply(confirmationReply(result.kudos, result.skipped, result.allowance));
 
-  ctx.background.run(
-    'publish kudos',
-    async () => {
-      const { outcome } = await publishGiven(ctx, ws, result, { channelId: command.channel_id, responseUrl: command.response_url });
-      const notice = deliveryNotice(outcome);
-      if (notice) await tellPerson(ctx, { responseUrl: command.response_url, userId: command.user_id }, { response_type: 'ephemeral', text: notice });
-    },
-    'delivery',
-  );
+  publishAfterAnswer(ctx, ws, result, 'publish kudos', async () => {
+    const { outcome } = await publishGiven(ctx, ws, result, { channelId: command.channel_id, responseUrl: command.response_url });
+    const notice = deliveryNotice(outcome);
+    if (notice) await tellPerson(ctx, { responseUrl: command.response_url, userId: command.user_id }, { response_type: 'ephemeral', text: notice });
+  });
 }
 
 async function stats(ctx: SlackContext, command: SlashCommand, reply: (r: Reply) => Promise<void>): Promise<void> {
