@@ -167,7 +167,8 @@ describe('Dockerfile', () => {
       scripts: Record<string, string>;
     };
     expect(pkg.main).toBe(cmd[1]);
-    expect(pkg.scripts.start).toBe(cmd.join(' '));
+    // `exec` so the signals npm passes on reach node itself, not the shell npm runs the script in.
+    expect(pkg.scripts.start).toBe(`exec ${cmd.join(' ')}`);
   });
 
   it('keeps local state and secrets out of the build context', () => {
