@@ -112,11 +112,16 @@ export class QueryTimeoutError extends Error {
  * The pool as Kysely sees it, with every statement bounded: a statement with no answer within `queryMs` fails
  * with QueryTimeoutError, its connection's socket is destroyed, and the client is released as broken, so the
  * pool replaces it. (pg's own query_timeout leaves the client waiting for the lost answer, and the pool would
- * hand that client to the next request.)
+ * hand that client to the next request.) The other connections open at that moment are retired too, as they
+ * come out of the pool: after a partition they are as dead as the one that showed it, and each would
+ * otherwise cost a request a full timeout to find out.
  */
 class GuardedPool {
   /** One wrapper per pooled client, so Kysely keeps one connection object (and its backend pid) per client. */
   private readonly wrappers = new WeakMap<pg.PoolClient, GuardedClient>();
+  private born = 0;
+  /** Clients born before this were open when a statement went unanswered: they are replaced, not reused. */
+  private retireBefore = 0;
 
   constructor(
     private readonly pool: pg.Pool,
@@ -132,14 +137,23 @@ class GuardedPool {
   }
 
   async connect(): Promise<GuardedClient> {
-    const client = await this.pool.connect();
-    let wrapper = this.wrappers.get(client);
-    if (!wrapper) {
-      wrapper = new GuardedClient(client, this.queryMs);
-      this.wrappers.set(client, wrapper);
+    for (;;) {
+      const client = await this.pool.connect();
+      let wrapper = this.wrappers.get(client);
+      if (!wrapper) {
+        wrapper = new GuardedClient(client, this.queryMs, this.born++, () => {
+          this.retireBefore = this.born;
+        });
+        this.wrappers.set(client, wrapper);
+      }
+      // A connection that shared the network with one that went silent has likely died the same way.
+      if (wrapper.born < this.retireBefore) {
+        client.release(true);
+        continue;
+      }
+      wrapper.broken = undefined;
+      return wrapper;
     }
-    wrapper.broken = undefined;
-    return wrapper;
   }
 
   end(): Promise<void> {
@@ -153,6 +167,8 @@ class GuardedClient {
   constructor(
     private readonly client: pg.PoolClient,
     private readonly queryMs: number,
+    readonly born: number,
+    private readonly onTimeout: () => void,
   ) {}
 
   get processID(): number | undefined {
@@ -165,6 +181,7 @@ class GuardedClient {
     const timedOut = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
         this.broken = new QueryTimeoutError(this.queryMs);
+        this.onTimeout();
         (this.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
         reject(this.broken);
       }, this.queryMs);

@@ -152,9 +152,11 @@ export class KudosReceiver implements Receiver {
     }
     let stored: Awaited<ReturnType<ReceiverHooks['storeEvent']>>;
     try {
-      stored = await this.opts.hooks.storeEvent(body);
+      // Slack waits 3 s; a database that does not answer by then gets Slack a 503 instead of silence.
+      stored = await withinMs(this.opts.hooks.storeEvent(body), this.opts.ackTimeoutMs ?? 2500);
     } catch (err) {
-      // Not stored, so not acknowledged: Slack will retry, and nothing is lost.
+      // Not known to be stored, so not acknowledged: Slack will retry, and nothing is lost. (Should the write
+      // land after all, the retry is a duplicate and the sweep processes the stored copy.)
       this.opts.logger.error({ err }, 'could not store an event; asking Slack to retry');
       return { status: 503 };
     }
@@ -245,6 +247,16 @@ function toReply(response: unknown): HttpReply {
   if (response === undefined || response === null || response === '') return { status: 200 };
   if (typeof response === 'string') return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: response };
   return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(response) };
+}
+
+/** `work`, or a rejection once `ms` have passed without its answer. */
+function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
+  });
+  work.catch(() => undefined);
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {
