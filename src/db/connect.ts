@@ -57,14 +57,20 @@ const toNumber = (v: string): number => Number(v);
 export async function connectDatabase(opts: ConnectOptions): Promise<DatabaseHandle> {
   if (opts.url) {
     const t = { ...DEFAULT_TIMEOUTS, ...opts.timeouts };
+    // Settings the URL itself carries (`?options=-c …`) are kept, ours after them: pg would otherwise let the
+    // URL's replace ours whole.
+    const url = new URL(opts.url);
+    const fromUrl = url.searchParams.get('options') ?? '';
+    url.searchParams.delete('options');
     const serverSide = [
+      fromUrl,
       opts.searchPath ? `-c search_path=${opts.searchPath}` : '',
       `-c statement_timeout=${Math.max(t.queryMs - 500, 100)}`,
       `-c idle_in_transaction_session_timeout=${Math.max(t.queryMs * 2, 10_000)}`,
       '-c tcp_keepalives_idle=30 -c tcp_keepalives_interval=10 -c tcp_keepalives_count=3',
     ];
     const pool = new pg.Pool({
-      connectionString: opts.url,
+      connectionString: url.toString(),
       max: opts.poolMax ?? 10,
       application_name: opts.applicationName ?? 'kudos',
       options: serverSide.filter(Boolean).join(' '),

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { sql } from 'kysely';
 import { connectDatabase, type DatabaseHandle } from '../../src/db/connect';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createTestDb, type TestDb } from '../helpers/db';
@@ -161,6 +162,49 @@ if (process.env.TEST_DATABASE_URL) {
       for (const u of before) expect(await kudosBy(u)).toHaveLength(1);
 
       expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
+    });
+
+    it('says "try again" at once while Postgres refuses connections, and resumes when it is back', async () => {
+      // Postgres goes down: its connections are cut and new ones are refused.
+      proxy.mode = 'refuse';
+      await db.cutConnections!();
+      proxy.silence();
+
+      const ready = await timed(() => fetch(`${app.url}/readyz`));
+      expect(ready.value.status).toBe(503);
+      expect(ready.ms).toBeLessThan(2000);
+
+      const down = giver();
+      const cmd = await timed(() => thanks(down, 'for the weekend on call'));
+      expect(cmd.ms).toBeLessThan(3000);
+      await app.kudos.background.idle();
+      expect(toldTo(down, String(cmd.value.json?.text ?? ''))).toMatch(/nothing was recorded\. Please try again/);
+      expect(await kudosBy(down)).toHaveLength(0);
+
+      const event = eventEnvelope(reactionEvent('reaction_added', { user: 'UREACTOR2', reaction: 'clap', itemUser: 'UFRIEND', eventTs: nextEventTs() }));
+      expect((await postSigned(app.url, JSON.stringify(event), { contentType: 'application/json' })).status).toBe(503);
+
+      proxy.mode = 'pass';
+      const back = giver();
+      expect((await thanks(back, 'for bringing the database back')).json.text).toContain('Kudos sent');
+      await app.kudos.background.idle();
+      expect(await kudosBy(back)).toHaveLength(1);
+      expect((await postSigned(app.url, JSON.stringify(event), { contentType: 'application/json', headers: { 'x-slack-retry-num': '1' } })).status).toBe(200);
+      await app.kudos.background.idle();
+      expect(await kudosBy('UREACTOR2')).toHaveLength(1);
+      expect((await fetch(`${app.url}/readyz`)).status).toBe(200);
+    });
+
+    it('keeps settings the URL carries in ?options= alongside its own timeouts', async () => {
+      const withOptions = new URL(db.url!);
+      withOptions.searchParams.set('options', '-c work_mem=7MB');
+      const handle = await connectDatabase({ url: withOptions.toString(), timeouts: { queryMs: 9000 } });
+      try {
+        const { rows } = await sql<{ w: string; s: string }>`select current_setting('work_mem') as w, current_setting('statement_timeout') as s`.execute(handle.db);
+        expect(rows[0]).toEqual({ w: '7MB', s: '8500ms' });
+      } finally {
+        await handle.close();
+      }
     });
   });
 }
