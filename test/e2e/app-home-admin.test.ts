@@ -1,24 +1,14 @@
-import { Writable } from 'node:stream';
 import { saveSetting } from '../../src/core/settings-store';
 import { DEFAULT_VALUES } from '../../src/core/values';
-import { createLogger } from '../../src/logger';
 import { startTestApp, type TestApp } from '../helpers/app';
 import { createTestDb, testDatabases, type TestDb } from '../helpers/db';
 import { FakeSlack } from '../helpers/fake-slack';
+import { captureLogs } from '../helpers/logs';
 import { useSlackE2E } from '../helpers/slack-e2e';
 import { postSigned } from '../helpers/slack-requests';
 import { actionIds, blockAction, blockSuggestion, formState, homeOpened, state, viewSubmission, viewText, type SentView } from '../helpers/slack-views';
 
-const logs: string[] = [];
-const logger = createLogger(
-  'info',
-  new Writable({
-    write(chunk, _enc, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  }),
-);
+const { lines: logs, logger } = captureLogs();
 
 const CONFLICT = 'Someone else changed this while you had it open';
 

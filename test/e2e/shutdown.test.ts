@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FakeSlack } from '../helpers/fake-slack';
-import { startProcess } from '../helpers/process';
+import { slackAppEnv, startProcess } from '../helpers/process';
 import { postSigned, slashCommand, SIGNING_SECRET } from '../helpers/slack-requests';
 
 describe('the process on SIGTERM', () => {
@@ -19,16 +19,7 @@ describe('the process on SIGTERM', () => {
   });
 
   it('lets the request in flight finish, then exits cleanly', async () => {
-    const proc = startProcess({
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dir,
-      SLACK_BOT_TOKEN: 'xoxb-test',
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      SLACK_API_URL: fake.apiUrl,
-      LOG_LEVEL: 'info',
-      SCHEDULER_ENABLED: 'false',
-    });
+    const proc = startProcess(slackAppEnv(fake, dir));
     const { port } = await proc.next('listening');
     await proc.next('connected to Slack');
     const url = `http://127.0.0.1:${port}`;

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { FakeSlack } from '../helpers/fake-slack';
-import { isRunning, ROOT, startProcess, waitUntilGone, within, type AppProcess } from '../helpers/process';
-import { postSigned, slashCommand, SIGNING_SECRET } from '../helpers/slack-requests';
+import { isRunning, ROOT, slackAppEnv, startProcess, waitUntilGone, within, type AppProcess } from '../helpers/process';
+import { postSigned, slashCommand } from '../helpers/slack-requests';
 
 /**
  * Signals reach the app at any time: during start-up (here while Slack is slow to answer), after it, twice, and
@@ -25,16 +25,7 @@ describe('signals', () => {
   const started: AppProcess[] = [];
   const orphans: number[] = [];
 
-  const appEnv = (dataDir: string): Record<string, string> => ({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dataDir,
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    LOG_LEVEL: 'info',
-    SCHEDULER_ENABLED: 'false',
-  });
+  const appEnv = (dataDir: string): Record<string, string> => slackAppEnv(fake, dataDir);
   const tempDir = () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'kudos-signals-'));
     dirs.push(dir);

@@ -1,22 +1,12 @@
-import { Writable } from 'node:stream';
 import { SETTING_LABELS } from '../../src/core/setting-labels';
 import { saveSetting } from '../../src/core/settings-store';
-import { createLogger } from '../../src/logger';
 import { testDatabases } from '../helpers/db';
 import { cardOf, cardText } from '../helpers/fake-connector';
 import { ALICE, CHANNEL, GINA, adaptiveCardAction, botAddedToTeam, channelMessage, BOT, personalChatId, personalMessage } from '../helpers/teams-activities';
+import { captureLogs } from '../helpers/logs';
 import { useTeamsE2E } from '../helpers/teams-e2e';
 
-const logs: string[] = [];
-const logger = createLogger(
-  'info',
-  new Writable({
-    write(chunk, _enc, done) {
-      logs.push(String(chunk));
-      done();
-    },
-  }),
-);
+const { lines: logs, logger } = captureLogs();
 
 describe.each(testDatabases())('Teams admin settings card end to end on %s', (kind) => {
   const e = useTeamsE2E(kind, { logger });

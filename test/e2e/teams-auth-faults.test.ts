@@ -1,15 +1,15 @@
 import { createSign, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Writable } from 'node:stream';
 import type { TeamsConfig } from '../../src/config';
-import { createLogger } from '../../src/logger';
 import { Background } from '../../src/server/background';
 import { HttpServer } from '../../src/server/http';
 import { TOKEN_CHECK_TIMEOUT_MS } from '../../src/teams/adapter';
 import { TeamsAdapter } from '../../src/teams/app';
 import { createTestDb, type TestDb } from '../helpers/db';
+import { captureLogs } from '../helpers/logs';
 import { ALICE, BOT, channelMessage } from '../helpers/teams-activities';
+import { closeNow, listenLocally } from '../helpers/local-server';
 
 /**
  * Token checks in production mode when Microsoft's sign-in metadata (OpenID configuration and signing keys)
@@ -65,14 +65,12 @@ class FakeSignIn {
   private port = 0;
 
   async start(): Promise<this> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenLocally(this.server);
     return this;
   }
 
   stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((r) => this.server.close(() => r()));
+    return closeNow(this.server);
   }
 
   metadataUrl(mode: Mode): string {
@@ -126,16 +124,7 @@ function settingsWith(metadataUrl: string) {
 }
 
 describe('Teams token checks when the signing keys cannot be had, or the token is forged', () => {
-  const lines: string[] = [];
-  const logger = createLogger(
-    'info',
-    new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    }),
-  );
+  const { lines, logger } = captureLogs();
   let db: TestDb;
   let signIn: FakeSignIn;
   let background: Background;

@@ -1,6 +1,5 @@
-import { Writable } from 'node:stream';
-import { createLogger } from '../../src/logger';
 import { testDatabases } from '../helpers/db';
+import { captureLogs } from '../helpers/logs';
 import { ALICE, BOT, channelMessage } from '../helpers/teams-activities';
 import { useTeamsE2E } from '../helpers/teams-e2e';
 
@@ -11,23 +10,9 @@ const PRODUCTION = {
   MICROSOFT_APP_TYPE: 'MultiTenant',
 };
 
-function capture(): { lines: string[]; logger: ReturnType<typeof createLogger> } {
-  const lines: string[] = [];
-  const logger = createLogger(
-    'info',
-    new Writable({
-      write(chunk, _enc, done) {
-        lines.push(String(chunk));
-        done();
-      },
-    }),
-  );
-  return { lines, logger };
-}
-
 describe.each(testDatabases())('Teams authentication on %s', (kind) => {
   describe('in production mode (MICROSOFT_APP_ID set)', () => {
-    const log = capture();
+    const log = captureLogs();
     const e = useTeamsE2E(kind, { env: PRODUCTION, logger: log.logger });
 
     async function nothingRecorded() {
@@ -61,7 +46,7 @@ describe.each(testDatabases())('Teams authentication on %s', (kind) => {
   });
 
   describe('with TEAMS_ALLOW_UNAUTHENTICATED=true (Emulator and tests)', () => {
-    const log = capture();
+    const log = captureLogs();
     const e = useTeamsE2E(kind, { logger: log.logger });
 
     it('warns at start that requests are not authenticated', () => {

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { connectDatabase } from '../../src/db/connect';
 import { FakeSlack } from '../helpers/fake-slack';
-import { startProcess } from '../helpers/process';
-import { postSigned, slashCommand, SIGNING_SECRET } from '../helpers/slack-requests';
+import { slackAppEnv, startProcess } from '../helpers/process';
+import { postSigned, slashCommand } from '../helpers/slack-requests';
 
 /**
  * kill -9 mid-traffic: the process gets no chance to finish anything. Every kudos that was acknowledged is in
@@ -27,16 +27,7 @@ describe('killing the app with SIGKILL while kudos are being posted', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const env = () => ({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: dir,
-    SLACK_BOT_TOKEN: 'xoxb-test',
-    SLACK_SIGNING_SECRET: SIGNING_SECRET,
-    SLACK_API_URL: fake.apiUrl,
-    LOG_LEVEL: 'info',
-    SCHEDULER_ENABLED: 'false',
-  });
+  const env = () => slackAppEnv(fake, dir);
 
   it('loses no acknowledged kudos and doubles no post', async () => {
     const first = startProcess(env());

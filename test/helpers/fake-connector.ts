@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenLocally } from './local-server';
 
 /**
  * A small local stand-in for the Bot Connector REST API (the `serviceUrl` of every test activity). It records
@@ -58,14 +58,12 @@ export class FakeConnector {
   port = 0;
 
   async start(): Promise<this> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenLocally(this.server);
     return this;
   }
 
   stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((r) => this.server.close(() => r()));
+    return closeNow(this.server);
   }
 
   /** What test activities carry as `serviceUrl`. */

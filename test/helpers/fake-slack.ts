@@ -1,5 +1,5 @@
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { closeNow, listenLocally } from './local-server';
 
 /**
  * A small local stand-in for the Slack Web API (and for response_urls). It records every call and
@@ -60,14 +60,12 @@ export class FakeSlack {
   clock: (() => Date) | undefined;
 
   async start(): Promise<this> {
-    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', () => r()));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenLocally(this.server);
     return this;
   }
 
   stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((r) => this.server.close(() => r()));
+    return closeNow(this.server);
   }
 
   get apiUrl(): string {

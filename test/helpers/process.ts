@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { SIGNING_SECRET } from './slack-requests';
 
 export const ROOT = path.resolve(__dirname, '../..');
 
@@ -86,4 +87,18 @@ export function within<T, F>(value: Promise<T>, ms: number, fallback: F): Promis
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<F>((resolve) => (timer = setTimeout(() => resolve(fallback), ms)));
   return Promise.race([value, late]).finally(() => clearTimeout(timer));
+}
+
+/** The environment of an app process on the embedded database in `dataDir`, talking to a fake Slack. */
+export function slackAppEnv(fake: { apiUrl: string }, dataDir: string): Record<string, string> {
+  return {
+    PORT: '0',
+    HOST: '127.0.0.1',
+    DATA_DIR: dataDir,
+    SLACK_BOT_TOKEN: 'xoxb-test',
+    SLACK_SIGNING_SECRET: SIGNING_SECRET,
+    SLACK_API_URL: fake.apiUrl,
+    LOG_LEVEL: 'info',
+    SCHEDULER_ENABLED: 'false',
+  };
 }
