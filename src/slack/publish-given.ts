@@ -1,6 +1,6 @@
 import type { GiveResult } from '../core/give';
 import type { PostPlace } from '../core/ports';
-import { handBackPost, placeFor, publishKudos, type PublishOutcome } from '../core/publish';
+import { placeFor, publishKudos, type PublishOutcome } from '../core/publish';
 import type { WorkspaceRow } from '../db/schema';
 import type { SlackContext } from './context';
 import { responseUrlReply } from './notifier';
@@ -23,14 +23,4 @@ export async function publishGiven(
   const live = place.channelId === from.channelId ? responseUrlReply(from.responseUrl, from.channelId, ctx.logger) : undefined;
   const outcome = await publishKudos(ctx.core(), workspace, kudos, place, { live, held: given.postClaim, notify: given.notify });
   return { place, outcome };
-}
-
-/**
- * Runs `work` (which publishes a kudos just given) once Slack has its answer, in the delivery lane. Should the
- * process stop before the work gets its turn, the kudos' claim goes back to the queue, due at once, for the
- * next start: nothing is marked failed and nobody is told anything untrue.
- */
-export function publishAfterAnswer(ctx: SlackContext, workspace: WorkspaceRow, given: Extract<GiveResult, { status: 'given' }>, label: string, work: () => Promise<void>): void {
-  const claim = given.postClaim;
-  ctx.background.run(label, work, 'delivery', claim ? { abandon: () => handBackPost(ctx.core(), workspace, given.kudos.id, claim) } : {});
 }

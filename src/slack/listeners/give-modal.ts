@@ -1,13 +1,13 @@
 import type { App } from '@slack/bolt';
 import { giveKudos } from '../../core/give';
 import { giveGuide } from '../../core/help';
-import { PUBLISH_DM_GRACE_MS } from '../../core/publish';
+import { handBackPost, PUBLISH_DM_GRACE_MS } from '../../core/publish';
 import { reportUndelivered } from '../../core/undelivered';
 import { SlackCallError } from '../api';
 import { GIVE_MODAL_CALLBACK, BLOCK, ACTION, giveModalView, modalErrors, type GiveModalMetadata } from '../blocks/give-modal';
 import { confirmationReply, deliveryNotice } from '../blocks/messages';
 import type { SlackContext } from '../context';
-import { publishAfterAnswer, publishGiven } from '../publish-given';
+import { publishGiven } from '../publish-given';
 
 export async function openGiveModal(
   ctx: SlackContext,
@@ -71,13 +71,20 @@ export function register(app: App, ctx: SlackContext): void {
     await ack();
     if (result.status === 'duplicate') return;
 
-    publishAfterAnswer(ctx, ws, result, 'publish modal kudos', async () => {
-      const from = { channelId: chosenChannel, threadTs: meta.channelId === chosenChannel ? meta.threadTs : null, responseUrl };
-      const { place, outcome } = await publishGiven(ctx, ws, result, from);
-      const confirm = confirmationReply(result.kudos, result.skipped, result.allowance);
-      const notice = deliveryNotice(outcome);
-      await tellGiver(ctx, giverId, place.channelId, notice ? `${confirm.text}\n${notice}` : confirm.text, confirm.blocks);
-    });
+    const claim = result.postClaim;
+    ctx.background.run(
+      'publish modal kudos',
+      async () => {
+        const from = { channelId: chosenChannel, threadTs: meta.channelId === chosenChannel ? meta.threadTs : null, responseUrl };
+        const { place, outcome } = await publishGiven(ctx, ws, result, from);
+        const confirm = confirmationReply(result.kudos, result.skipped, result.allowance);
+        const notice = deliveryNotice(outcome);
+        await tellGiver(ctx, giverId, place.channelId, notice ? `${confirm.text}\n${notice}` : confirm.text, confirm.blocks);
+      },
+      'delivery',
+      // Should the process stop before this gets its turn, the claim goes back to the queue for the next start.
+      { abandon: claim ? () => handBackPost(ctx.core(), ws, result.kudos.id, claim) : undefined },
+    );
   });
 }
 

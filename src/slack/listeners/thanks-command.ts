@@ -3,7 +3,7 @@ import { giveKudos } from '../../core/give';
 import { giveGuide } from '../../core/help';
 import { parseThanks } from '../../core/parse-thanks';
 import { resolvePerson } from '../../core/people';
-import { PUBLISH_DM_GRACE_MS } from '../../core/publish';
+import { handBackPost, PUBLISH_DM_GRACE_MS } from '../../core/publish';
 import { undoLastKudos, withdrawPost } from '../../core/reverse';
 import { myStats } from '../../core/stats';
 import { SlackCallError } from '../api';
@@ -22,7 +22,7 @@ import {
 import { threeNotesProgressText } from '../../core/campaign-copy';
 import type { SlackContext } from '../context';
 import { tellPerson } from '../respond';
-import { publishAfterAnswer, publishGiven } from '../publish-given';
+import { publishGiven } from '../publish-given';
 import { openGiveModal } from './give-modal';
 
 export const COMMAND = '/thanks';
@@ -92,11 +92,18 @@ async function give(ctx: SlackContext, command: SlashCommand, draft: Draft, repl
   if (result.status === 'duplicate') return reply(duplicateReply(result.kudos));
   await reply(confirmationReply(result.kudos, result.skipped, result.allowance));
 
-  publishAfterAnswer(ctx, ws, result, 'publish kudos', async () => {
-    const { outcome } = await publishGiven(ctx, ws, result, { channelId: command.channel_id, responseUrl: command.response_url });
-    const notice = deliveryNotice(outcome);
-    if (notice) await tellPerson(ctx, { responseUrl: command.response_url, userId: command.user_id }, { response_type: 'ephemeral', text: notice });
-  });
+  const claim = result.postClaim;
+  ctx.background.run(
+    'publish kudos',
+    async () => {
+      const { outcome } = await publishGiven(ctx, ws, result, { channelId: command.channel_id, responseUrl: command.response_url });
+      const notice = deliveryNotice(outcome);
+      if (notice) await tellPerson(ctx, { responseUrl: command.response_url, userId: command.user_id }, { response_type: 'ephemeral', text: notice });
+    },
+    'delivery',
+    // Should the process stop before this gets its turn, the claim goes back to the queue for the next start.
+    { abandon: claim ? () => handBackPost(ctx.core(), ws, result.kudos.id, claim) : undefined },
+  );
 }
 
 async function stats(ctx: SlackContext, command: SlashCommand, reply: (r: Reply) => Promise<void>): Promise<void> {
