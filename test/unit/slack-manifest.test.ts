@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 
@@ -150,7 +150,8 @@ const PRODUCT_RULES: readonly FieldRule[] = [
   { path: 'features.app_home', kind: 'object', required: true },
   { path: 'features.app_home.home_tab_enabled', kind: 'boolean', required: true, equals: true },
   { path: 'features.app_home.messages_tab_enabled', kind: 'boolean', required: true, equals: true },
-  { path: 'features.app_home.messages_tab_read_only_enabled', kind: 'boolean', required: true, equals: false },
+  // The Messages tab shows the bot's DMs but takes no input: nothing in Kudos answers a typed message.
+  { path: 'features.app_home.messages_tab_read_only_enabled', kind: 'boolean', required: true, equals: true },
   { path: 'features.slash_commands', kind: 'array', required: true, minItems: 1, maxItems: 1 },
   { path: 'features.slash_commands[].command', kind: 'string', required: true, equals: '/thanks' },
   { path: 'features.slash_commands[].usage_hint', kind: 'string', required: true },
@@ -173,23 +174,84 @@ const PRODUCT_RULES: readonly FieldRule[] = [
   { path: 'settings.token_rotation_enabled', kind: 'boolean', required: true, equals: false },
 ];
 
-/** Bot scopes the product calls for (see the Web API methods it uses). */
+/** Bot scopes the product calls for (see the Web API methods it uses, SCOPE_USES below). */
 const REQUIRED_BOT_SCOPES: readonly string[] = [
   'commands',
   'chat:write',
   'chat:write.public',
   'reactions:read',
   'users:read',
-  'channels:read',
-  'groups:read',
   'channels:join',
-  'im:write',
-  'team:read',
   // A scheduled post interrupted between posting and recording is looked for in its channel's latest
   // messages (one call, rare) rather than posted twice.
   'channels:history',
   'groups:history',
 ];
+
+/**
+ * What each requested bot scope is for: the Web API methods that need it (any one of `methods` called in
+ * src/slack), the events it delivers (handled with `app.event(…)`), or the features that need it (a command or a
+ * shortcut handled in src/slack). Scopes from Slack's method reference pages.
+ */
+const SCOPE_USES: Readonly<Record<string, { methods?: readonly string[]; events?: readonly string[]; handlers?: readonly RegExp[] }>> = {
+  commands: { handlers: [/app\.command\(/, /GIVE_SHORTCUT_CALLBACK/] },
+  'chat:write': { methods: ['chat.postMessage', 'chat.postEphemeral', 'chat.update'] },
+  // Posting in a public channel the bot is not in; the same call as chat:write.
+  'chat:write.public': { methods: ['chat.postMessage'] },
+  'reactions:read': { events: ['reaction_added', 'reaction_removed'] },
+  'users:read': { methods: ['users.info'] },
+  'channels:join': { methods: ['conversations.join'] },
+  'channels:history': { methods: ['conversations.history', 'conversations.replies'] },
+  'groups:history': { methods: ['conversations.history', 'conversations.replies'] },
+};
+
+/**
+ * The bot scopes each Web API method needs (any one of them suffices; history in a private channel needs
+ * groups:history, which is why both are requested). A method called in src/ that is missing here is reported,
+ * so a new call comes with its scope. `chat.postMessage` to a user id (a DM, landing in the Messages tab)
+ * needs only chat:write: `im:write` is for conversations.open, which Kudos does not call.
+ */
+const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
+  'auth.test': [],
+  'views.open': [],
+  'views.push': [],
+  'views.update': [],
+  'views.publish': [],
+  'chat.postMessage': ['chat:write'],
+  'chat.postEphemeral': ['chat:write'],
+  'chat.update': ['chat:write'],
+  'users.info': ['users:read'],
+  'conversations.join': ['channels:join'],
+  'conversations.history': ['channels:history', 'groups:history'],
+  'conversations.replies': ['channels:history', 'groups:history'],
+};
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return sourceFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** The Slack side of the source: everything under src/ but the Teams adapter. */
+const SLACK_SOURCE = sourceFiles(join(__dirname, '..', '..', 'src'))
+  .filter((f) => !f.includes(`${join('src', 'teams')}`))
+  .map((f) => readFileSync(f, 'utf8'))
+  .join('\n');
+
+/** Web API methods the code calls: `api.call('method', …)` (with or without a type argument) and `postMessage(…)`. */
+function calledMethods(source: string): Set<string> {
+  const methods = new Set<string>();
+  for (const m of source.matchAll(/\.call\s*(?:<[^()]*?>)?\(\s*'([a-z]+\.[a-zA-Z.]+)'/g)) methods.add(m[1]!);
+  if (/\.postMessage\(/.test(source)) methods.add('chat.postMessage');
+  return methods;
+}
+
+/** Events the code handles: `app.event('name', …)`. */
+function handledEvents(source: string): Set<string> {
+  return new Set([...source.matchAll(/app\.event\(\s*'([a-z_]+)'/g)].map((m) => m[1]!));
+}
 
 /** Kudos finds its own posts by stored channel + ts; it reads history only in channels it posts schedules to. */
 const FORBIDDEN_BOT_SCOPE = /^(im|mpim):history$/;
@@ -552,6 +614,60 @@ describe('Slack app manifest', () => {
       const problems = checkManifest(broken(change));
       expect(problems).toEqual(expect.arrayContaining([expect.stringContaining(message)]));
     });
+  });
+
+  describe('requests only the scopes the code uses', () => {
+    const methods = calledMethods(SLACK_SOURCE);
+    const events = handledEvents(SLACK_SOURCE);
+    const scopes = stringsAt(loadManifest(), 'oauth_config.scopes.bot');
+
+    it('finds the calls and events in the source', () => {
+      expect([...methods]).toEqual(expect.arrayContaining(['auth.test', 'chat.postMessage', 'users.info', 'views.publish']));
+      expect([...events]).toEqual(expect.arrayContaining(['reaction_added', 'app_home_opened']));
+    });
+
+    it('requests exactly the scopes in the table', () => {
+      expect([...scopes].sort()).toEqual(Object.keys(SCOPE_USES).sort());
+      expect([...scopes].sort()).toEqual([...REQUIRED_BOT_SCOPES].sort());
+    });
+
+    it.each(Object.entries(SCOPE_USES))('uses %s', (scope, uses) => {
+      const used = [
+        ...(uses.methods ?? []).filter((m) => methods.has(m)),
+        ...(uses.events ?? []).filter((e) => events.has(e)),
+        ...(uses.handlers ?? []).filter((h) => h.test(SLACK_SOURCE)).map(String),
+      ];
+      expect(used).not.toEqual([]);
+      // A scope that comes with events needs them subscribed too.
+      for (const event of uses.events ?? []) expect(stringsAt(loadManifest(), 'settings.event_subscriptions.bot_events')).toContain(event);
+    });
+
+    it.each([...calledMethods(SLACK_SOURCE)])('covers %s with a requested scope', (method) => {
+      const needs = METHOD_SCOPES[method];
+      expect(needs).toBeDefined();
+      if (needs!.length > 0) expect(needs!.filter((s) => scopes.includes(s))).not.toEqual([]);
+    });
+
+    it('does not request scopes for calls Kudos does not make', () => {
+      for (const unused of ['team:read', 'channels:read', 'groups:read', 'im:write']) expect(scopes).not.toContain(unused);
+    });
+  });
+
+  it('keeps the Messages tab for the bot\'s DMs, read-only', () => {
+    const m = loadManifest();
+    expect(m.features.app_home.messages_tab_enabled).toBe(true);
+    expect(m.features.app_home.messages_tab_read_only_enabled).toBe(true);
+    // Nothing listens to messages typed there.
+    expect(stringsAt(m, 'settings.event_subscriptions.bot_events').filter((e) => e.startsWith('message'))).toEqual([]);
+    expect(SLACK_SOURCE).not.toMatch(/app\.message\(/);
+  });
+
+  it('explains org_deploy_enabled for Enterprise Grid', () => {
+    const text = readFileSync(MANIFEST_PATH, 'utf8');
+    const before = text.split('\n  org_deploy_enabled:')[0]!.split('\n').reverse();
+    const comment = before.slice(0, before.findIndex((l) => !l.trim().startsWith('#'))).join(' ');
+    expect(comment).toMatch(/Enterprise Grid/);
+    expect(comment).toMatch(/org-wide install/);
   });
 
   it('accepts the Socket Mode variant described in the header comment', () => {
