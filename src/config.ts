@@ -17,9 +17,6 @@ const boolFlag = z
   .optional()
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-/** What MICROSOFT_APP_TYPE means when unset: Azure no longer creates multi-tenant bots. */
-const DEFAULT_MICROSOFT_APP_TYPE = 'SingleTenant';
-
 const schema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -45,6 +42,14 @@ const schema = z
     JOB_GRACE_HOURS: z.coerce.number().min(0).max(24 * 14).default(24),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_FORMAT: z.enum(['json', 'pretty', '']).optional().transform((v) => v || undefined),
+    HTTPS_PROXY: optionalString.pipe(z.url().optional()),
+    HTTP_PROXY: optionalString.pipe(z.url().optional()),
+    NO_PROXY: optionalString,
+    // The lower-case spellings many tools also read; the upper-case ones win when both are set.
+    https_proxy: optionalString.pipe(z.url().optional()),
+    http_proxy: optionalString.pipe(z.url().optional()),
+    no_proxy: optionalString,
   })
   .superRefine((env, ctx) => {
     if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
@@ -60,17 +65,8 @@ const schema = z
     if (env.MICROSOFT_APP_ID && env.MICROSOFT_APP_TYPE !== 'UserAssignedMsi' && !env.MICROSOFT_APP_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_PASSWORD'], message: 'is required with MICROSOFT_APP_ID' });
     }
-    // Azure creates new bots as single-tenant or user-assigned managed identity only, so SingleTenant is the
-    // default; both need the tenant id. MultiTenant stays for bots registered before that change.
-    const appType = env.MICROSOFT_APP_TYPE || DEFAULT_MICROSOFT_APP_TYPE;
-    if (env.MICROSOFT_APP_ID && appType !== 'MultiTenant' && !env.MICROSOFT_APP_TENANT_ID) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['MICROSOFT_APP_TENANT_ID'],
-        message:
-          `is required for ${appType}${env.MICROSOFT_APP_TYPE ? '' : ' (the default MICROSOFT_APP_TYPE)'}: set it to your Microsoft Entra tenant id, ` +
-          'or set MICROSOFT_APP_TYPE=MultiTenant for a bot registered as multi-tenant before Azure stopped offering that',
-      });
+    if (env.MICROSOFT_APP_TYPE === 'SingleTenant' && !env.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_TENANT_ID'], message: 'is required for SingleTenant' });
     }
   });
 
@@ -81,6 +77,8 @@ export interface SlackConfig {
   readonly apiUrl: string | undefined;
   /** How long a command may take before Slack is answered "working on it" (the answer then follows). */
   readonly ackTimeoutMs: number;
+  /** The process's outbound proxy (Config.proxy), for the Web API and response_url posts; unset: direct. */
+  readonly proxy?: ProxyConfig;
 }
 
 export interface TeamsConfig {
@@ -90,6 +88,19 @@ export interface TeamsConfig {
   readonly tenantId: string | undefined;
   readonly allowUnauthenticated: boolean;
 }
+
+/** A forward proxy for outbound HTTP (Slack's Web API, response_url posts), from HTTPS_PROXY / HTTP_PROXY / NO_PROXY. */
+export interface ProxyConfig {
+  /** For https:// targets (falls back to httpProxy). */
+  readonly httpsProxy: string | undefined;
+  /** For http:// targets. */
+  readonly httpProxy: string | undefined;
+  /** Hosts reached directly: comma-separated names (a name also covers its subdomains), `host:port`, or `*`. */
+  readonly noProxy: string | undefined;
+}
+
+/** `json` for log collectors, `pretty` for a person at a terminal; unset: pretty when stdout is a terminal. */
+export type LogFormat = 'json' | 'pretty';
 
 export interface Config {
   readonly port: number;
@@ -106,6 +117,10 @@ export interface Config {
   readonly jobGraceHours: number;
   readonly shutdownTimeoutMs: number;
   readonly logLevel: string;
+  /** Undefined: decided by whether stdout is a terminal. */
+  readonly logFormat: LogFormat | undefined;
+  /** Undefined when no proxy is set: outbound HTTP goes direct. */
+  readonly proxy: ProxyConfig | undefined;
 }
 
 export class ConfigError extends Error {
@@ -119,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     throw new ConfigError(`Invalid configuration:\n${z.prettifyError(parsed.error)}`);
   }
   const e = parsed.data;
+  const proxy = proxyConfig(e.HTTPS_PROXY ?? e.https_proxy, e.HTTP_PROXY ?? e.http_proxy, e.NO_PROXY ?? e.no_proxy);
   const slack: SlackConfig | undefined = e.SLACK_BOT_TOKEN
     ? Object.freeze({
         botToken: e.SLACK_BOT_TOKEN,
@@ -126,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
         appToken: e.SLACK_APP_TOKEN,
         apiUrl: e.SLACK_API_URL,
         ackTimeoutMs: e.SLACK_ACK_TIMEOUT_MS,
+        proxy,
       })
     : undefined;
   const teams: TeamsConfig | undefined =
@@ -133,7 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
       ? Object.freeze({
           appId: e.MICROSOFT_APP_ID,
           appPassword: e.MICROSOFT_APP_PASSWORD,
-          appType: e.MICROSOFT_APP_TYPE || DEFAULT_MICROSOFT_APP_TYPE,
+          appType: e.MICROSOFT_APP_TYPE || 'MultiTenant',
           tenantId: e.MICROSOFT_APP_TENANT_ID,
           allowUnauthenticated: e.TEAMS_ALLOW_UNAUTHENTICATED,
         })
@@ -157,7 +174,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     jobGraceHours: e.JOB_GRACE_HOURS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    proxy,
   });
+}
+
+function proxyConfig(httpsProxy: string | undefined, httpProxy: string | undefined, noProxy: string | undefined): ProxyConfig | undefined {
+  if (!httpsProxy && !httpProxy) return undefined;
+  return Object.freeze({ httpsProxy, httpProxy, noProxy });
 }
 
 function readProcessEnv(): NodeJS.ProcessEnv {

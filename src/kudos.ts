@@ -102,7 +102,7 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
     () => teams?.stop(),
   );
   if (!config.slack && !config.teams) {
-    logger.warn('Neither Slack nor Teams is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), or MICROSOFT_APP_ID. Health endpoints are up.');
+    logger.warn('Neither Slack nor Teams is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), or MICROSOFT_APP_ID; see .env.example and the README sections "Creating the Slack app" and "Microsoft Teams". Health endpoints are up.');
   }
 
   const http = new HttpServer(

@@ -1,5 +1,7 @@
-import { Agent, request } from 'undici';
+import { request, type Dispatcher } from 'undici';
+import type { ProxyConfig } from '../config';
 import type { Logger } from '../logger';
+import { createDispatcher, outboundProxy } from '../server/outbound';
 import type { WebAPICallResult } from './types';
 
 /** A Slack Web API failure reduced to what the bot acts on. */
@@ -25,6 +27,8 @@ export interface SlackApiOptions {
   rateLimitRetries?: number;
   /** 5xx and connection failures are retried this many times, with a short backoff. */
   transientRetries?: number;
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY; unset: the process's (src/server/outbound.ts), direct when none. */
+  proxy?: ProxyConfig;
 }
 
 /** Answers that mean the bot cannot post in that channel (so a request's response_url may be tried). */
@@ -53,11 +57,12 @@ const NOT_IDEMPOTENT = new Set(['chat.postMessage', 'chat.postEphemeral', 'views
 export class SlackApi {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly base: string;
-  private readonly agent = new Agent({ keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
+  private readonly agent: Dispatcher;
   private refused: string | undefined;
 
   constructor(private readonly opts: SlackApiOptions) {
     this.sleep = opts.sleep ?? defaultSleep;
+    this.agent = createDispatcher(opts.proxy ?? outboundProxy(), { keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
     const base = opts.apiUrl ?? 'https://slack.com/api/';
     this.base = base.endsWith('/') ? base : `${base}/`;
   }

@@ -1,12 +1,14 @@
 import { request } from 'undici';
 import { reportUndelivered } from '../core/undelivered';
 import type { WorkspaceRow } from '../db/schema';
+import { sharedDispatcher } from '../server/outbound';
 import type { SlackContext } from './context';
 
 /** POSTs to a response_url (slash command or modal) with JSON, as Slack expects. */
 export async function respondTo(url: string, body: Record<string, unknown>): Promise<void> {
   const res = await request(url, {
     method: 'POST',
+    dispatcher: sharedDispatcher(),
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
     headersTimeout: 10_000,
