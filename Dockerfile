@@ -7,17 +7,19 @@
 # with DATABASE_URL it uses that Postgres and /data stays empty. On start the app applies pending
 # migrations and installs the ledger's SQL functions, then serves Slack (POST /slack/events), Teams (POST /api/messages), /healthz and /readyz.
 
-ARG NODE_IMAGE=node:20-bookworm-slim
+# Node 24 LTS, supported until 2028-04-30 (Node 20 reached end of life on 2026-04-30; kysely wants Node 22 or
+# newer). CI also runs the end-to-end /thanks tests on this major.
+ARG NODE_IMAGE=node:24-bookworm-slim
 
 # ---- build: compile TypeScript, then keep only production dependencies ----
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 
-# `npm install`, not `npm ci`: the committed lockfile may lack another platform's optional binaries,
-# which `npm ci` rejects; `npm install` adds them for this platform. No dependency needs its install
-# scripts.
+# `npm ci`: exactly the lockfile's versions, or fail. The lockfile records every platform's optional
+# binaries, so `npm ci --ignore-scripts` succeeds on it (checked 2026-12-07; check again after changing
+# dependencies). No dependency needs its install scripts.
 COPY package.json package-lock.json ./
-RUN npm install --ignore-scripts --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund
 
 COPY . .
 RUN npm run build \

@@ -17,6 +17,9 @@ const boolFlag = z
   .optional()
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** What MICROSOFT_APP_TYPE means when unset: Azure no longer creates multi-tenant bots. */
+const DEFAULT_MICROSOFT_APP_TYPE = 'SingleTenant';
+
 const schema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
@@ -65,8 +68,17 @@ const schema = z
     if (env.MICROSOFT_APP_ID && env.MICROSOFT_APP_TYPE !== 'UserAssignedMsi' && !env.MICROSOFT_APP_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_PASSWORD'], message: 'is required with MICROSOFT_APP_ID' });
     }
-    if (env.MICROSOFT_APP_TYPE === 'SingleTenant' && !env.MICROSOFT_APP_TENANT_ID) {
-      ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_TENANT_ID'], message: 'is required for SingleTenant' });
+    // Azure creates new bots as single-tenant or user-assigned managed identity only, so SingleTenant is the
+    // default; both need the tenant id. MultiTenant stays for bots registered before that change.
+    const appType = env.MICROSOFT_APP_TYPE || DEFAULT_MICROSOFT_APP_TYPE;
+    if (env.MICROSOFT_APP_ID && appType !== 'MultiTenant' && !env.MICROSOFT_APP_TENANT_ID) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['MICROSOFT_APP_TENANT_ID'],
+        message:
+          `is required for ${appType}${env.MICROSOFT_APP_TYPE ? '' : ' (the default MICROSOFT_APP_TYPE)'}: set it to your Microsoft Entra tenant id, ` +
+          'or set MICROSOFT_APP_TYPE=MultiTenant for a bot registered as multi-tenant before Azure stopped offering that',
+      });
     }
   });
 
@@ -150,7 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
       ? Object.freeze({
           appId: e.MICROSOFT_APP_ID,
           appPassword: e.MICROSOFT_APP_PASSWORD,
-          appType: e.MICROSOFT_APP_TYPE || 'MultiTenant',
+          appType: e.MICROSOFT_APP_TYPE || DEFAULT_MICROSOFT_APP_TYPE,
           tenantId: e.MICROSOFT_APP_TENANT_ID,
           allowUnauthenticated: e.TEAMS_ALLOW_UNAUTHENTICATED,
         })

@@ -45,6 +45,22 @@ describe.each(testDatabases())('Teams authentication on %s', (kind) => {
     });
   });
 
+  describe('in production mode with the default app type (SingleTenant) and a tenant id', () => {
+    const { MICROSOFT_APP_TYPE: _multiTenant, ...credentials } = PRODUCTION;
+    const log = captureLogs();
+    const e = useTeamsE2E(kind, { env: { ...credentials, MICROSOFT_APP_TENANT_ID: '72f988bf-86f1-41af-91ab-2d7cd011db47' }, logger: log.logger });
+
+    it('validates tokens: none or a garbage one gets 401, and nothing is recorded', async () => {
+      const activity = channelMessage(e.connector.url, { parts: [BOT, ' thanks ', ALICE, ' for the careful review'] });
+      expect((await e.send(activity)).status).toBe(401);
+      expect((await e.send(activity, { authorization: 'Bearer garbage' })).status).toBe(401);
+      expect(await e.count('event_inbox')).toBe(0);
+      expect(await e.count('kudos')).toBe(0);
+      expect(e.connector.calls).toHaveLength(0);
+      expect(log.lines.join('')).not.toContain('TEAMS_ALLOW_UNAUTHENTICATED is on');
+    });
+  });
+
   describe('with TEAMS_ALLOW_UNAUTHENTICATED=true (Emulator and tests)', () => {
     const log = captureLogs();
     const e = useTeamsE2E(kind, { logger: log.logger });
