@@ -2,7 +2,10 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { acquireDataDirLock } from './data-dir-lock';
 import type { Database } from './schema';
+
+export { DataDirLocked } from './data-dir-lock';
 
 export type DatabaseKind = 'postgres' | 'pglite';
 
@@ -25,6 +28,10 @@ export interface ConnectOptions {
   applicationName?: string;
   /** Postgres only: how long waits may last before a connection is given up (see DatabaseTimeouts). */
   timeouts?: Partial<DatabaseTimeouts>;
+  /** Embedded only: what this process is, for the message a second opener of the directory gets. */
+  role?: string;
+  /** Embedded only: told when a lock left by a process that is gone is taken over (default: standard error). */
+  onLockTakeover?: (message: string) => void;
 }
 
 /**
@@ -97,12 +104,31 @@ export async function connectDatabase(opts: ConnectOptions): Promise<DatabaseHan
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   const dir = opts.dataDir ?? './data';
-  if (!dir.startsWith('memory://')) mkdirSync(dir, { recursive: true });
-  const pglite = await PGlite.create(dir.startsWith('memory://') ? undefined : dir, {
-    parsers: { [DATE_OID]: identity, [INT8_OID]: toNumber, [NUMERIC_OID]: toNumber },
-  });
+  const inMemory = dir.startsWith('memory://');
+  if (!inMemory) mkdirSync(dir, { recursive: true });
+  // One process per directory (data-dir-lock.ts): a second opener refuses here, before PGlite touches a file.
+  const lock = inMemory ? undefined : acquireDataDirLock(dir, { role: opts.role, onTakeover: opts.onLockTakeover });
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(inMemory ? undefined : dir, {
+      parsers: { [DATE_OID]: identity, [INT8_OID]: toNumber, [NUMERIC_OID]: toNumber },
+    });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   const db = new Kysely<Database>({ dialect: new PGliteDialect({ pglite }) });
-  return { db, kind: 'pglite', close: () => db.destroy() };
+  return {
+    db,
+    kind: 'pglite',
+    close: async () => {
+      try {
+        await db.destroy();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
 }
 
 /** Raised for a statement that had no answer in time; its connection is destroyed, not reused. */
