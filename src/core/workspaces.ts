@@ -23,3 +23,18 @@ export async function workspaceFor(db: Kysely<Database>, input: WorkspaceInput):
 export function installedWorkspaces(db: Kysely<Database>, platform: Platform, afterId: number, limit: number): Promise<WorkspaceRow[]> {
   return listInstalledWorkspaces(db, platform, afterId, limit);
 }
+
+/**
+ * Deletes a workspace and every row it has, in one transaction (or in the caller's, when `db` is one): its
+ * people, values, kudos and everything hanging off them go with the workspace row (the foreign keys cascade,
+ * migrations/0003_workspace_delete_cascade.ts); the event inbox has no foreign key to it, so its deliveries
+ * are deleted here. Nothing of another workspace is touched. Returns whether the workspace was there.
+ */
+export async function deleteWorkspace(db: Kysely<Database>, workspaceId: number): Promise<boolean> {
+  const run = async (trx: Kysely<Database>): Promise<boolean> => {
+    await trx.deleteFrom('event_inbox').where('workspace_id', '=', workspaceId).execute();
+    const deleted = await trx.deleteFrom('workspace').where('id', '=', workspaceId).executeTakeFirst();
+    return Number(deleted.numDeletedRows) > 0;
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
