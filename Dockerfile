@@ -41,6 +41,8 @@ COPY --from=build /app/src/db/ledger/*.sql ./src/db/ledger/
 COPY --from=build /app/manifests ./manifests
 
 RUN mkdir -p /data && chown node:node /data
+# `kudos` on PATH for the operator commands: docker run … kudos kudos migrate (kudos --help lists them).
+RUN ln -s /app/dist/src/cli.js /usr/local/bin/kudos && chmod 755 /app/dist/src/cli.js
 VOLUME ["/data"]
 
 USER node
@@ -50,5 +52,5 @@ EXPOSE 3000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/healthz').then(r=>process.exit(r.ok?0:1)).catch(()=>process.exit(1))"
 
-# The compiled app migrates, then serves (what `npm start` does, without rebuilding).
-CMD ["node", "dist/src/main.js"]
+# `kudos serve`: the compiled app migrates, then serves (what `npm start` does, without rebuilding).
+CMD ["node", "dist/src/cli.js", "serve"]

@@ -1,6 +1,6 @@
 import { loadConfig } from '../../src/config';
-import { digestCommand } from '../../scripts/digest';
-import { DEMO_WORKSPACE, seedDemo } from '../../scripts/seed-demo';
+import { digestCommand } from '../../src/cli/digest';
+import { DEMO_WORKSPACE, seedDemo } from '../../src/cli/seed-demo';
 import { createTestDb, testDatabases, type TestDb } from '../helpers/db';
 import { FakeSlack } from '../helpers/fake-slack';
 
@@ -73,6 +73,6 @@ describe.each(testDatabases())('npm run digest and npm run seed:demo on %s', (ki
     expect(early.text).toContain('is not due until');
     expect((await run('--workspace', 'TNOPE')).text).toContain('No workspace "TNOPE"');
     expect((await run('--workspace', DEMO_WORKSPACE, '--period', 'last week')).code).toBe(2);
-    expect((await run('--preview')).text).toContain('Usage: npm run digest');
+    expect((await run('--preview')).text).toContain('Usage: kudos digest');
   });
 });

@@ -181,18 +181,29 @@ describe('Dockerfile', () => {
     expect(command).not.toMatch(/\b(curl|wget)\b/);
   });
 
-  it('starts the compiled entry point that package.json names', () => {
+  it('starts `kudos serve` from the compiled CLI that package.json names, as `npm start` does', () => {
     const cmds = all(finalStage, 'CMD');
     expect(cmds).toHaveLength(1);
     const cmd = JSON.parse(cmds[0]!.args) as string[];
-    expect(cmd).toEqual(['node', 'dist/src/main.js']);
+    expect(cmd).toEqual(['node', 'dist/src/cli.js', 'serve']);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-      main: string;
+      bin: Record<string, string>;
       scripts: Record<string, string>;
     };
-    expect(pkg.main).toBe(cmd[1]);
+    expect(pkg.bin.kudos).toBe(cmd[1]);
     // `exec` so the signals npm passes on reach node itself, not the shell npm runs the script in.
     expect(pkg.scripts.start).toBe(`exec ${cmd.join(' ')}`);
+    expect(readFileSync(join(ROOT, 'src', 'cli.ts'), 'utf8').split('\n')[0]).toBe('#!/usr/bin/env node');
+  });
+
+  it('puts the compiled CLI on PATH as `kudos`, executable, before switching to the node user', () => {
+    const workdir = all(finalStage, 'WORKDIR').map((i) => i.args).pop() ?? '/';
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: Record<string, string> };
+    const target = posix.join(workdir, pkg.bin.kudos!);
+    const link = runs(finalStage).find((r) => r.includes('/usr/local/bin/kudos'));
+    expect(link).toBeDefined();
+    expect(link).toContain(`ln -s ${target} /usr/local/bin/kudos`);
+    expect(link).toMatch(new RegExp(`chmod (\\+x|755) ${target.replace(/[.]/g, '\\.')}`));
   });
 
   it('keeps local state and secrets out of the build context', () => {

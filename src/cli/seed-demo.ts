@@ -1,20 +1,19 @@
-import { sql, type Kysely } from 'kysely';
-import { ConfigError, loadConfig, type Config } from '../src/config';
-import { DEFAULT_SETTINGS } from '../src/core/settings';
-import { saveSetting } from '../src/core/settings-store';
-import { localDay } from '../src/core/time';
-import { DEFAULT_VALUES } from '../src/core/values';
-import { connectDatabase, type DatabaseHandle } from '../src/db/connect';
-import { migrateToLatest } from '../src/db/migrate';
-import { upsertWorkspace } from '../src/db/queries/workspaces';
-import type { Database, WorkspaceRow } from '../src/db/schema';
-import { latestDigestPeriod } from '../src/jobs/digest-job';
+import { sql, type Kysely, type Transaction } from 'kysely';
+import { ConfigError, loadConfig, type Config } from '../config';
+import { DEFAULT_SETTINGS } from '../core/settings';
+import { localDay } from '../core/time';
+import { DEFAULT_VALUES } from '../core/values';
+import { deleteWorkspace } from '../core/workspaces';
+import { connectDatabase, type DatabaseHandle } from '../db/connect';
+import { migrateToLatest } from '../db/migrate';
+import type { Database, WorkspaceRow } from '../db/schema';
+import { latestDigestPeriod } from '../jobs/digest-job';
 
 /**
- * `npm run seed:demo`: a demo workspace in the app's database (the embedded one unless DATABASE_URL is set):
+ * `kudos seed-demo` (`npm run seed:demo`): a demo workspace in the app's database (the embedded one unless DATABASE_URL is set):
  * a support team of two dozen people, the default values, and four weeks of kudos with pile-ons, a withdrawn
  * kudos, someone who opted out of rankings and two new hires thanked for the first time this week. Then
- * `npm run digest -- --workspace TDEMO --preview` shows a digest without any Slack. Running it again replaces
+ * `kudos digest --workspace TDEMO --preview` shows a digest without any Slack. Running it again replaces
  * the demo workspace (and nothing else).
  */
 
@@ -106,10 +105,31 @@ export interface DemoSummary {
   weeks: number;
 }
 
+/**
+ * Seeds the demo in one transaction: an earlier demo workspace is deleted with all its rows first, and a seed
+ * that fails leaves the database as it was.
+ */
 export async function seedDemo(db: Kysely<Database>, now: Date): Promise<DemoSummary> {
-  await db.deleteFrom('workspace').where('platform', '=', 'slack').where('external_id', '=', DEMO_WORKSPACE).execute();
-  const ws = await upsertWorkspace(db, { platform: 'slack', externalId: DEMO_WORKSPACE, name: 'Harbor Lane Support (demo)', timeZone: ZONE }, DEFAULT_VALUES);
-  await saveSetting(db, { workspaceId: ws.id, key: 'kudosChannel', value: 'CDEMOKUDOS', expectedVersion: 0, actorId: null });
+  const summary = await db.transaction().execute((trx) => seedIn(trx, now));
+  // Fresh statistics for the digest's queries, once the rows are committed.
+  await sql`analyze kudos`.execute(db);
+  return summary;
+}
+
+async function seedIn(db: Transaction<Database>, now: Date): Promise<DemoSummary> {
+  const earlier = await db.selectFrom('workspace').select('id').where('platform', '=', 'slack').where('external_id', '=', DEMO_WORKSPACE).executeTakeFirst();
+  if (earlier) await deleteWorkspace(db, earlier.id);
+  // Written here rather than through upsertWorkspace and saveSetting: each of those opens a transaction of its own.
+  const ws = await db
+    .insertInto('workspace')
+    .values({ platform: 'slack', external_id: DEMO_WORKSPACE, name: 'Harbor Lane Support (demo)', time_zone: ZONE })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await db
+    .insertInto('value')
+    .values(DEFAULT_VALUES.map((v, i) => ({ workspace_id: ws.id, slug: v.slug, label: v.label, emoji: v.emoji, position: i })))
+    .execute();
+  await db.insertInto('setting').values({ workspace_id: ws.id, key: 'kudosChannel', value: JSON.stringify('CDEMOKUDOS') }).execute();
 
   const ids = new Map<string, number>();
   for (const p of PEOPLE) {
@@ -201,7 +221,6 @@ export async function seedDemo(db: Kysely<Database>, now: Date): Promise<DemoSum
       }
     }
   }
-  await sql`analyze kudos`.execute(db);
   return { workspace: ws, people: PEOPLE.length, kudos: count, weeks: WEEKS };
 }
 
@@ -216,7 +235,7 @@ async function main(config: Config): Promise<void> {
         `Seeded "${s.workspace.name}" (workspace ${s.workspace.id}, ${DEMO_WORKSPACE}) in ${where}:`,
         `  ${s.people} people, ${DEFAULT_VALUES.length} values, ${s.kudos} kudos over ${s.weeks} weeks.`,
         'See its latest weekly digest:',
-        `  npm run digest -- --workspace ${DEMO_WORKSPACE} --preview`,
+        `  npm run digest -- --workspace ${DEMO_WORKSPACE} --preview   (or: kudos digest --workspace ${DEMO_WORKSPACE} --preview)`,
         '',
       ].join('\n'),
     );
@@ -225,16 +244,21 @@ async function main(config: Config): Promise<void> {
   }
 }
 
-if (require.main === module) {
+/** `kudos seed-demo`: the demo workspace in the app's database. */
+export async function seedDemoMain(): Promise<number> {
   let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
-    process.exit(1);
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return 1;
   }
-  main(config).catch((err: unknown) => {
+  try {
+    await main(config);
+    return 0;
+  } catch (err) {
     process.stderr.write(`Seeding failed: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exit(1);
-  });
+    return 1;
+  }
 }

@@ -1,28 +1,21 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { ConfigError, loadConfig, type Config } from '../src/config';
-import { buildDigest } from '../src/core/digest';
-import { digestText } from '../src/core/digest-text';
-import { loadSettings } from '../src/core/settings-store';
-import { connectDatabase, type DatabaseHandle } from '../src/db/connect';
-import { migrateToLatest } from '../src/db/migrate';
-import type { WorkspaceRow } from '../src/db/schema';
-import { digestJob, digestPeriodForKey, digestZone, latestDigestPeriod } from '../src/jobs/digest-job';
-import type { JobPoster } from '../src/jobs/ports';
-import { postRunNow } from '../src/jobs/scheduler';
-import { createLogger } from '../src/logger';
-import { SlackApi } from '../src/slack/api';
-import { SlackJobPoster } from '../src/slack/job-poster';
+import { ConfigError, loadConfig, type Config } from '../config';
+import { buildDigest } from '../core/digest';
+import { digestText } from '../core/digest-text';
+import { loadSettings } from '../core/settings-store';
+import { connectDatabase, type DatabaseHandle } from '../db/connect';
+import { migrateToLatest } from '../db/migrate';
+import type { WorkspaceRow } from '../db/schema';
+import { digestJob, digestPeriodForKey, digestZone, latestDigestPeriod } from '../jobs/digest-job';
+import type { JobPoster } from '../jobs/ports';
+import { postRunNow } from '../jobs/scheduler';
+import { createLogger } from '../logger';
+import { SlackApi } from '../slack/api';
+import { SlackJobPoster } from '../slack/job-poster';
+import { findCommand, type ParsedArgs } from './commands';
 
-const USAGE = `Usage: npm run digest -- --workspace <id> [--period <YYYY-Www>] [--preview | --post]
-
-  --workspace  the workspace: its number in Kudos, or its Slack team / Teams tenant id
-  --period     the ISO week of the digest, e.g. 2026-W48 (default: the latest digest that came due)
-  --preview    print the digest as text (the default)
-  --post       post it now, through the same once-per-period claim as the scheduler
-
-The database is the app's (DATABASE_URL, else the embedded one in DATA_DIR); posting needs the platform's
-credentials too (SLACK_BOT_TOKEN).`;
+const DIGEST = findCommand('digest')!;
 
 export interface CommandDeps {
   config: Config;
@@ -37,23 +30,25 @@ export interface CommandDeps {
 }
 
 /**
- * `npm run digest`: previews a workspace's weekly digest as text, or posts it now. Returns the exit code.
+ * `kudos digest` (`npm run digest`): previews a workspace's weekly digest as text, or posts it now. Returns the exit code.
  * A period is posted at most once however it is asked for: a second --post says it was already posted.
  */
 export async function digestCommand(argv: string[], deps: CommandDeps): Promise<number> {
-  let args;
+  let parsed;
   try {
-    args = parseArgs({
-      args: argv,
-      options: { workspace: { type: 'string' }, period: { type: 'string' }, preview: { type: 'boolean' }, post: { type: 'boolean' }, help: { type: 'boolean' } },
-      strict: true,
-    }).values;
+    parsed = parseArgs({ args: argv, options: DIGEST.options, strict: true });
   } catch (err) {
-    deps.print(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    deps.print(`${err instanceof Error ? err.message : String(err)}\n\n${DIGEST.help}`);
     return 2;
   }
+  return digestRun(parsed.values, deps);
+}
+
+/** The digest command once its options are parsed (by `kudos`, or by digestCommand). */
+export async function digestRun(values: ParsedArgs['values'], deps: CommandDeps): Promise<number> {
+  const args = values as { workspace?: string; period?: string; preview?: boolean; post?: boolean; help?: boolean };
   if (args.help || !args.workspace || (args.preview && args.post)) {
-    deps.print(USAGE);
+    deps.print(args.help ? DIGEST.help : `${args.workspace ? 'Choose --preview or --post, not both.' : 'Say which workspace: --workspace <id>.'}\n\n${DIGEST.help}`);
     return args.help ? 0 : 2;
   }
   const { print, config } = deps;
@@ -138,19 +133,15 @@ function posterFor(ws: WorkspaceRow, config: Config, logger: ReturnType<typeof c
   return new SlackJobPoster({ api, workspace: () => ws, logger });
 }
 
-if (require.main === module) {
+/** `kudos digest`: the app's config and database; the text on standard output. */
+export async function digestMain(args: ParsedArgs): Promise<number> {
   let config: Config;
   try {
     config = loadConfig();
   } catch (err) {
-    process.stderr.write(`${err instanceof ConfigError ? err.message : String(err)}\n`);
-    process.exit(1);
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return 1;
   }
-  digestCommand(process.argv.slice(2), { config, print: (line) => process.stdout.write(`${line}\n`) }).then(
-    (code) => process.exit(code),
-    (err: unknown) => {
-      process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
-      process.exit(1);
-    },
-  );
+  return digestRun(args.values, { config, print: (line) => process.stdout.write(`${line}\n`) });
 }

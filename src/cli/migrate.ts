@@ -1,0 +1,34 @@
+import { ConfigError, loadConfig } from '../config';
+import { connectDatabase } from '../db/connect';
+import { migrateToLatest } from '../db/migrate';
+import { createLogger } from '../logger';
+
+/** `kudos migrate`: applies pending migrations, installs the ledger's functions if they changed, and exits. */
+export async function migrateMain(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    return 1;
+  }
+  const logger = createLogger(config.logLevel);
+  try {
+    const handle = await connectDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
+    try {
+      const { applied, adopted, ledgerInstalled } = await migrateToLatest(handle.db, handle.kind);
+      if (adopted) logger.info({ database: handle.kind }, 'database migrated before the squash adopted as at the baseline');
+      logger.info(
+        { applied, ledgerInstalled, database: handle.kind },
+        applied.length || ledgerInstalled ? 'migrations applied' : 'database already up to date',
+      );
+    } finally {
+      await handle.close();
+    }
+  } catch (err) {
+    process.stderr.write(`Migration failed: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+  return 0;
+}
