@@ -49,13 +49,17 @@ describe('the embedded data directory lock', () => {
     await expect(again).rejects.toBeInstanceOf(DataDirLocked);
     await expect(again).rejects.toThrow(`The embedded database in ${dir} is already open in this process: kudos test holder (pid ${process.pid}, started ${holder.startedAt}, on host ${hostname()}).`);
 
-    // Another process (npm run migrate): refuses at once with one sentence, no stack trace.
-    const migrate = startProcess({ DATA_DIR: dir, LOG_LEVEL: 'info' }, [process.execPath, '--import', 'tsx', 'src/db/migrate-cli.ts']);
+    // Another process (`kudos migrate`, which `npm run migrate` runs): refuses at once with one sentence, no stack trace.
+    const migrate = startProcess({ DATA_DIR: dir, LOG_LEVEL: 'info' }, [process.execPath, '--import', 'tsx', 'src/cli.ts', 'migrate']);
     expect(await migrate.exited).toEqual({ code: 1, signal: null });
     expect(migrate.stderr()).toBe(
       `Migration failed: The embedded database in ${dir} is in use by kudos test holder (pid ${process.pid}, started ${holder.startedAt}, on host ${hostname()}). ` +
         'Stop it first, or, to run several Kudos processes on one database, use Postgres (set DATABASE_URL).\n',
     );
+    // The case that corrupted ./data: seeding the demo while the app runs.
+    const seed = startProcess({ DATA_DIR: dir }, [process.execPath, '--import', 'tsx', 'src/cli.ts', 'seed-demo']);
+    expect(await seed.exited).toEqual({ code: 1, signal: null });
+    expect(seed.stderr()).toMatch(new RegExp(`^Seeding failed: The embedded database in ${dir} is in use by kudos test holder \\(pid ${process.pid}, `));
     expect(readHolder(dir)).toEqual(holder);
 
     await first.close();
@@ -67,6 +71,7 @@ describe('the embedded data directory lock', () => {
     const child = lockingChild(dir, 'hold');
     const { pid } = await child.next('locked');
     expect(readHolder(dir)).toMatchObject({ pid, role: 'lock test child' });
+    await expect(connectDatabase({ dataDir: dir })).rejects.toThrow(`The embedded database in ${dir} is in use by lock test child (pid ${pid}, started `);
     child.child.kill('SIGKILL');
     await child.exited;
 
