@@ -85,9 +85,31 @@ describe('the compiled CLI with production dependencies only', () => {
     const viaBin = await cmd('npx', ['--no-install', 'kudos', 'help', 'digest']);
     expectClean(viaBin);
     expect(viaBin.stdout).toContain('Usage: kudos digest --workspace <id>');
+    const own = await kudos('teams-package', '--help');
+    expectClean(own);
+    expect(own.stdout).toContain('Usage: kudos teams-package');
     const unknown = await kudos('frobnicate');
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain('Unknown command "frobnicate".');
+    expect(unknown.stderr).toContain('Usage: kudos [command]');
+    const badOption = await kudos('migrate', '--force');
+    expect(badOption.code).toBe(2);
+    expect(badOption.stderr).toContain("Unknown option '--force' (kudos migrate).");
+    expect(badOption.stderr).toContain('Usage: kudos migrate');
+  });
+
+  it('starts from the dist it has when TypeScript is not installed, even if the sources look newer', async () => {
+    // A production install in a checkout: the build check is there, the compiler is not.
+    mkdirSync(path.join(app, 'scripts'), { recursive: true });
+    cpSync(path.join(ROOT, 'scripts', 'build-if-stale.cjs'), path.join(app, 'scripts', 'build-if-stale.cjs'));
+    try {
+      const r = await cmd('npm', ['run', '-s', 'build:if-stale']);
+      expectClean(r);
+      expect(r.stderr).not.toContain('building');
+      expect(existsSync(path.join(app, 'dist', 'src', 'cli.js'))).toBe(true);
+    } finally {
+      rmSync(path.join(app, 'scripts'), { recursive: true, force: true });
+    }
   });
 
   it('migrates, seeds the demo and previews its digest, one after another on one data directory', async () => {
