@@ -3,6 +3,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { acquireDataDirLock } from './data-dir-lock';
+import { EMBEDDED_CONF, fillFromTemplate, tuneForEmbedded } from './embedded';
 import type { Database } from './schema';
 
 export { DataDirLocked } from './data-dir-lock';
@@ -109,9 +110,16 @@ export async function connectDatabase(opts: ConnectOptions): Promise<DatabaseHan
   // One process per directory (data-dir-lock.ts): a second opener refuses here, before PGlite touches a file.
   const lock = inMemory ? undefined : acquireDataDirLock(dir, { role: opts.role, onTakeover: opts.onLockTakeover });
   let pglite: PGlite;
+  if (!inMemory) {
+    tuneForEmbedded();
+    // A fresh directory starts as a copy of the build's template instead of running initdb (embedded.ts).
+    fillFromTemplate(dir);
+  }
   try {
     pglite = await PGlite.create(inMemory ? undefined : dir, {
       parsers: { [DATE_OID]: identity, [INT8_OID]: toNumber, [NUMERIC_OID]: toNumber },
+      // A small database's settings (embedded.ts).
+      postgresqlconf: EMBEDDED_CONF,
     });
   } catch (err) {
     lock?.release();
