@@ -74,7 +74,13 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
   await stopIfAborted();
   const database =
     opts.database ??
-    (await connectDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: config.databasePoolMax, timeouts: config.databaseTimeouts }));
+    (await connectDatabase({
+      url: config.databaseUrl,
+      dataDir: config.dataDir,
+      poolMax: config.databasePoolMax,
+      timeouts: config.databaseTimeouts,
+      onLockTakeover: (message) => logger.warn(message),
+    }));
   const ownsDatabase = !opts.database;
   if (ownsDatabase) opened.push(() => database.close());
   await stopIfAborted();

@@ -13,9 +13,9 @@ export async function migrateMain(): Promise<number> {
     process.stderr.write(`${err.message}\n`);
     return 1;
   }
-  const logger = createLogger(config.logLevel);
+  const logger = createLogger(config.logLevel, undefined, config.logFormat);
   try {
-    const handle = await connectDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 2 });
+    const handle = await connectDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 2, timeouts: config.databaseTimeouts, onLockTakeover: (message) => logger.warn(message) });
     try {
       const { applied, adopted, ledgerInstalled } = await migrateToLatest(handle.db, handle.kind);
       if (adopted) logger.info({ database: handle.kind }, 'database migrated before the squash adopted as at the baseline');

@@ -57,7 +57,7 @@ export function serve(): void {
       }
       throw err;
     }
-    const log = (logger = createLogger(config.logLevel));
+    const log = (logger = createLogger(config.logLevel, undefined, config.logFormat));
     log.info({ pid: process.pid }, 'starting');
     const { startKudos, StartAborted } = await import('../kudos.js');
     let started: KudosHandle;
