@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { ConfigError, loadConfig, type Config } from '../config';
+import type { Config } from '../config';
 import { buildDigest } from '../core/digest';
 import { digestText } from '../core/digest-text';
 import { loadSettings } from '../core/settings-store';
@@ -14,6 +14,7 @@ import { createLogger } from '../logger';
 import { SlackApi } from '../slack/api';
 import { SlackJobPoster } from '../slack/job-poster';
 import { findCommand, type ParsedArgs } from './commands';
+import { configOrExplain } from './config';
 
 const DIGEST = findCommand('digest')!;
 
@@ -135,13 +136,7 @@ function posterFor(ws: WorkspaceRow, config: Config, logger: ReturnType<typeof c
 
 /** `kudos digest`: the app's config and database; the text on standard output. */
 export async function digestMain(args: ParsedArgs): Promise<number> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    return 1;
-  }
+  const config = configOrExplain();
+  if (!config) return 1;
   return digestRun(args.values, { config, print: (line) => process.stdout.write(`${line}\n`) });
 }

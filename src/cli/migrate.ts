@@ -1,18 +1,12 @@
-import { ConfigError, loadConfig } from '../config';
 import { connectDatabase } from '../db/connect';
 import { migrateToLatest } from '../db/migrate';
 import { createLogger } from '../logger';
+import { configOrExplain } from './config';
 
 /** `kudos migrate`: applies pending migrations, installs the ledger's functions if they changed, and exits. */
 export async function migrateMain(): Promise<number> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    return 1;
-  }
+  const config = configOrExplain();
+  if (!config) return 1;
   const logger = createLogger(config.logLevel, undefined, config.logFormat);
   try {
     const handle = await connectDatabase({ url: config.databaseUrl, dataDir: config.dataDir, poolMax: 2, timeouts: config.databaseTimeouts, onLockTakeover: (message) => logger.warn(message) });

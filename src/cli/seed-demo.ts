@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
-import { ConfigError, loadConfig, type Config } from '../config';
+import type { Config } from '../config';
 import { DEFAULT_SETTINGS } from '../core/settings';
 import { localDay } from '../core/time';
 import { DEFAULT_VALUES } from '../core/values';
@@ -8,6 +8,7 @@ import { connectDatabase, type DatabaseHandle } from '../db/connect';
 import { migrateToLatest } from '../db/migrate';
 import type { Database, WorkspaceRow } from '../db/schema';
 import { latestDigestPeriod } from '../jobs/digest-job';
+import { configOrExplain } from './config';
 
 /**
  * `kudos seed-demo` (`npm run seed:demo`): a demo workspace in the app's database (the embedded one unless DATABASE_URL is set):
@@ -246,14 +247,8 @@ async function main(config: Config): Promise<void> {
 
 /** `kudos seed-demo`: the demo workspace in the app's database. */
 export async function seedDemoMain(): Promise<number> {
-  let config: Config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    process.stderr.write(`${err.message}\n`);
-    return 1;
-  }
+  const config = configOrExplain();
+  if (!config) return 1;
   try {
     await main(config);
     return 0;
