@@ -1,5 +1,6 @@
 import { config as loadDotenv } from 'dotenv';
 import { z } from 'zod';
+import { parseKey } from './core/secrets';
 
 /**
  * The environment, parsed and validated once. This is the only module that reads process.env;
@@ -41,6 +42,8 @@ const schema = z
     MICROSOFT_APP_TENANT_ID: optionalString,
     TEAMS_ALLOW_UNAUTHENTICATED: boolFlag,
     KUDOS_ADMINS: optionalString,
+    KUDOS_ENCRYPTION_KEY: optionalString,
+    KUDOS_ENCRYPTION_KEY_PREVIOUS: optionalString,
     SCHEDULER_ENABLED: z.enum(['true', 'false', '']).optional().transform((v) => v !== 'false'),
     JOB_GRACE_HOURS: z.coerce.number().min(0).max(24 * 14).default(24),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).max(120_000).default(10_000),
@@ -55,6 +58,21 @@ const schema = z
     no_proxy: optionalString,
   })
   .superRefine((env, ctx) => {
+    // Keys are checked here so a bad one stops start-up with the variable named (never its value).
+    for (const [name, value] of [
+      ['KUDOS_ENCRYPTION_KEY', env.KUDOS_ENCRYPTION_KEY],
+      ...(env.KUDOS_ENCRYPTION_KEY_PREVIOUS ?? '').split(',').filter((k) => k.trim()).map((k) => ['KUDOS_ENCRYPTION_KEY_PREVIOUS', k] as const),
+    ] as const) {
+      if (!value) continue;
+      try {
+        parseKey(value);
+      } catch (err) {
+        ctx.addIssue({ code: 'custom', path: [name], message: err instanceof Error ? err.message : String(err) });
+      }
+    }
+    if (env.KUDOS_ENCRYPTION_KEY_PREVIOUS && !env.KUDOS_ENCRYPTION_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['KUDOS_ENCRYPTION_KEY'], message: 'is required when KUDOS_ENCRYPTION_KEY_PREVIOUS is set (the new key seals, the previous ones only open)' });
+    }
     if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -125,6 +143,8 @@ export interface Config {
   readonly slack: SlackConfig | undefined;
   readonly teams: TeamsConfig | undefined;
   readonly seedAdmins: readonly string[];
+  /** Keys for secrets at rest (core/secrets.ts): the current one, and earlier ones that only open. */
+  readonly encryption: { readonly key: string; readonly previous: string | undefined } | undefined;
   readonly schedulerEnabled: boolean;
   readonly jobGraceHours: number;
   readonly shutdownTimeoutMs: number;
@@ -176,6 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     dataDir: e.DATA_DIR,
     slack,
     teams,
+    encryption: e.KUDOS_ENCRYPTION_KEY ? Object.freeze({ key: e.KUDOS_ENCRYPTION_KEY, previous: e.KUDOS_ENCRYPTION_KEY_PREVIOUS }) : undefined,
     seedAdmins: Object.freeze(
       (e.KUDOS_ADMINS ?? '')
         .split(/[\s,]+/)
