@@ -26,6 +26,30 @@ export interface WorkspaceTable {
   uninstalled_at: Timestamp | null;
 }
 
+export interface SlackInstallationTable {
+  id: Generated<number>;
+  workspace_id: number;
+  /** The workspace key: the team, or the Grid org for an org-wide install. */
+  install_key: string;
+  team_id: string | null;
+  team_name: string | null;
+  enterprise_id: string | null;
+  enterprise_name: string | null;
+  is_enterprise_install: Generated<boolean>;
+  app_id: string | null;
+  bot_id: string;
+  bot_user_id: string;
+  /** Comma-separated, as Slack lists them. */
+  bot_scopes: Generated<string>;
+  /** Sealed with core/secrets.ts, never the token itself. */
+  bot_token_sealed: string;
+  bot_refresh_token_sealed: string | null;
+  bot_token_expires_at: Timestamp | null;
+  installer_user_id: string | null;
+  installed_at: Generated<Timestamp>;
+  updated_at: Generated<Timestamp>;
+}
+
 export interface PersonTable {
   id: Generated<number>;
   workspace_id: number;
@@ -230,6 +254,7 @@ export interface Database {
   allowance_usage: AllowanceUsageTable;
   setting: SettingTable;
   audit_log: AuditLogTable;
+  slack_installation: SlackInstallationTable;
   notice: NoticeTable;
   event_inbox: EventInboxTable;
   job_run: JobRunTable;

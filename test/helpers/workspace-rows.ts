@@ -68,6 +68,10 @@ export async function busyWorkspace(db: Kysely<Database>, externalId: string): P
     .values({ workspace_id: ws.id, channel_id: 'C1', message_ts: '1.000001', reactor: 'U2', emoji: 'tada', event_ts: '1.000002', present: true })
     .execute();
   await db.insertInto('dm_outbox').values({ workspace_id: ws.id, recipient_id: a, kudos_id: first.id, due_at: NOW }).execute();
+  await db
+    .insertInto('slack_installation')
+    .values({ workspace_id: ws.id, install_key: externalId, team_id: externalId, bot_id: 'B1', bot_user_id: 'UBOT', bot_token_sealed: 'v1.sealed' })
+    .execute();
   return ws;
 }
 
