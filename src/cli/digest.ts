@@ -130,7 +130,7 @@ async function findWorkspace(handle: DatabaseHandle, key: string): Promise<Works
 
 function posterFor(ws: WorkspaceRow, config: Config, logger: ReturnType<typeof createLogger>, sleep?: (ms: number) => Promise<void>): JobPoster | undefined {
   if (ws.platform !== 'slack' || !config.slack) return undefined;
-  const api = new SlackApi({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, logger, sleep });
+  const api = new SlackApi({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, logger, sleep, proxy: config.proxy });
   return new SlackJobPoster({ api, workspace: () => ws, logger });
 }
 

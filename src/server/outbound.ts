@@ -29,28 +29,3 @@ export function createDispatcher(proxy: ProxyConfig | undefined, opts: Dispatche
     noProxy: proxy.noProxy ?? '',
   });
 }
-
-let configured: ProxyConfig | undefined;
-let shared: Dispatcher | undefined;
-
-/**
- * Sets the proxy for this process's outbound calls (Config.proxy), at start-up. Clients with a dispatcher of
- * their own (SlackApi) take it from here when they are made; one-off requests use `sharedDispatcher()`.
- */
-export function useOutboundProxy(proxy: ProxyConfig | undefined): void {
-  if (proxy === configured) return;
-  configured = proxy;
-  const old = shared;
-  shared = undefined;
-  void old?.close().catch(() => undefined);
-}
-
-/** The proxy set with useOutboundProxy; undefined: direct. */
-export function outboundProxy(): ProxyConfig | undefined {
-  return configured;
-}
-
-/** A process-wide dispatcher for one-off requests (a response_url post), following the configured proxy. */
-export function sharedDispatcher(): Dispatcher {
-  return (shared ??= createDispatcher(configured, { keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 }));
-}

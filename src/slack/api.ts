@@ -1,7 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { ProxyConfig } from '../config';
 import type { Logger } from '../logger';
-import { createDispatcher, outboundProxy } from '../server/outbound';
+import { createDispatcher } from '../server/outbound';
 import type { WebAPICallResult } from './types';
 
 /** A Slack Web API failure reduced to what the bot acts on. */
@@ -27,7 +27,7 @@ export interface SlackApiOptions {
   rateLimitRetries?: number;
   /** 5xx and connection failures are retried this many times, with a short backoff. */
   transientRetries?: number;
-  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY; unset: the process's (src/server/outbound.ts), direct when none. */
+  /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY (src/server/outbound.ts); unset: direct. */
   proxy?: ProxyConfig;
 }
 
@@ -62,7 +62,7 @@ export class SlackApi {
 
   constructor(private readonly opts: SlackApiOptions) {
     this.sleep = opts.sleep ?? defaultSleep;
-    this.agent = createDispatcher(opts.proxy ?? outboundProxy(), { keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
+    this.agent = createDispatcher(opts.proxy, { keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
     const base = opts.apiUrl ?? 'https://slack.com/api/';
     this.base = base.endsWith('/') ? base : `${base}/`;
   }
@@ -116,6 +116,21 @@ export class SlackApi {
     if (!this.refused) return;
     this.opts.logger.info({ was: this.refused }, 'Slack accepts the bot token again');
     this.refused = undefined;
+  }
+
+  /**
+   * POSTs to a response_url (a slash command's or a form's) with JSON, as Slack expects: through the same
+   * connections and proxy as the Web API, and without the bot token (the URL is its own credential).
+   */
+  async respond(url: string, body: Record<string, unknown>): Promise<void> {
+    const res = await request(url, {
+      method: 'POST',
+      dispatcher: this.agent,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    await res.body.dump();
+    if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`response_url answered ${res.statusCode}`);
   }
 
   postMessage(args: Record<string, unknown>): Promise<WebAPICallResult & { ts?: string; channel?: string }> {

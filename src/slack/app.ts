@@ -12,7 +12,6 @@ import type { SlackConfig } from '../config';
 import type { Logger } from '../logger';
 import type { Background } from '../server/background';
 import { Inbox } from '../server/inbox';
-import { useOutboundProxy } from '../server/outbound';
 import type { SchedulerDeps } from '../jobs/scheduler';
 import { AUTH_FAILURES, SlackApi, SlackCallError } from './api';
 import type { SlackContext } from './context';
@@ -74,8 +73,7 @@ export class SlackAdapter {
 
   constructor(private readonly opts: SlackAdapterOptions) {
     const { config, logger } = opts;
-    // HTTPS_PROXY / HTTP_PROXY / NO_PROXY for the Web API and response_url posts.
-    useOutboundProxy(config.proxy);
+    // HTTPS_PROXY / HTTP_PROXY / NO_PROXY for the Web API and response_url posts alike.
     this.api = new SlackApi({ token: config.botToken, apiUrl: config.apiUrl, logger, sleep: opts.sleep, proxy: config.proxy });
     const directory = new SlackDirectory(this.api);
     const notifier = new SlackNotifier({ api: this.api, logger });

@@ -8,7 +8,6 @@ import { AUTH_FAILURES, NOT_A_MEMBER, SlackCallError, type SlackApi } from './ap
 import { copySections } from './blocks/campaign';
 import { batchedDmBlocks, batchedDmText, KUDOS_POST_EVENT, kudosPostBlocks, kudosPostText, recipientDmBlocks, recipientDmText } from './blocks/kudos-post';
 import { mention } from './blocks/text';
-import { respondTo } from './respond';
 
 /** Slack's answers to a DM that mean the person can never receive it (so it is not tried again). */
 const PERMANENT_DM_FAILURES = new Set(['account_inactive', 'user_not_found', 'channel_not_found', 'cannot_dm_bot', 'user_disabled']);
@@ -152,12 +151,12 @@ function later(channel: string, err: unknown): PostAttempt {
 }
 
 /** The live answer of a slash command or a form: its one-time response_url, posting in the channel it came from. */
-export function responseUrlReply(url: string | null | undefined, channelId: string | null, logger: Logger): LiveReply | undefined {
+export function responseUrlReply(api: SlackApi, url: string | null | undefined, channelId: string | null, logger: Logger): LiveReply | undefined {
   if (!url) return undefined;
   return {
     async post(kudos) {
       try {
-        await respondTo(url, { response_type: 'in_channel', text: kudosPostText(kudos), blocks: kudosPostBlocks(kudos) });
+        await api.respond(url, { response_type: 'in_channel', text: kudosPostText(kudos), blocks: kudosPostBlocks(kudos) });
         return { status: 'fallback', channelId, reason: 'response_url' };
       } catch (err) {
         logger.warn({ err: String(err) }, 'response_url post failed');

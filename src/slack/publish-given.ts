@@ -20,7 +20,7 @@ export async function publishGiven(
   const { kudos } = given;
   ctx.homes?.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
   const place = placeFor(given.settings, from);
-  const live = place.channelId === from.channelId ? responseUrlReply(from.responseUrl, from.channelId, ctx.logger) : undefined;
+  const live = place.channelId === from.channelId ? responseUrlReply(ctx.api, from.responseUrl, from.channelId, ctx.logger) : undefined;
   const outcome = await publishKudos(ctx.core(), workspace, kudos, place, { live, held: given.postClaim, notify: given.notify });
   return { place, outcome };
 }

@@ -1,22 +1,6 @@
-import { request } from 'undici';
 import { reportUndelivered } from '../core/undelivered';
 import type { WorkspaceRow } from '../db/schema';
-import { sharedDispatcher } from '../server/outbound';
 import type { SlackContext } from './context';
-
-/** POSTs to a response_url (slash command or modal) with JSON, as Slack expects. */
-export async function respondTo(url: string, body: Record<string, unknown>): Promise<void> {
-  const res = await request(url, {
-    method: 'POST',
-    dispatcher: sharedDispatcher(),
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
-    headersTimeout: 10_000,
-    bodyTimeout: 10_000,
-  });
-  await res.body.dump();
-  if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`response_url answered ${res.statusCode}`);
-}
 
 /** A response_url takes five uses in 30 minutes: a failed answer is tried twice more, a little apart. */
 const ATTEMPTS = 3;
@@ -28,7 +12,7 @@ const BACKOFF_MS = 500;
  * left without an answer that nobody knows about. Never throws; true when the person was told.
  */
 export async function tellPerson(
-  ctx: Pick<SlackContext, 'db' | 'logger'> & { workspace(): WorkspaceRow },
+  ctx: Pick<SlackContext, 'api' | 'db' | 'logger'> & { workspace(): WorkspaceRow },
   to: { responseUrl: string | undefined; userId: string },
   body: Record<string, unknown>,
   sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
@@ -37,7 +21,7 @@ export async function tellPerson(
   if (to.responseUrl) {
     for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
       try {
-        await respondTo(to.responseUrl, body);
+        await ctx.api.respond(to.responseUrl, body);
         return true;
       } catch (err) {
         reason = err instanceof Error ? err.message : String(err);
