@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { withDeadline } from '../deadline';
 import { acquireDataDirLock } from './data-dir-lock';
 import { EMBEDDED_CONF, fillFromTemplate, tuneForEmbedded } from './embedded';
 import type { Database } from './schema';
@@ -217,17 +218,12 @@ class GuardedClient {
 
   query(text: unknown, values?: unknown): Promise<unknown> {
     const running = (this.client.query as (t: unknown, v?: unknown) => Promise<unknown>).call(this.client, text, values);
-    let timer: NodeJS.Timeout | undefined;
-    const timedOut = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        this.broken = new QueryTimeoutError(this.queryMs);
-        this.onTimeout();
-        (this.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
-        reject(this.broken);
-      }, this.queryMs);
+    return withDeadline(running, this.queryMs, () => {
+      this.broken = new QueryTimeoutError(this.queryMs);
+      this.onTimeout();
+      (this.client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
+      return this.broken;
     });
-    running.catch(() => undefined);
-    return Promise.race([running, timedOut]).finally(() => clearTimeout(timer));
   }
 
   release(destroy?: boolean): void {

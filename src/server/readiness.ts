@@ -1,3 +1,4 @@
+import { DeadlinePassed, withDeadline } from '../deadline';
 import type { RouteReply } from './http';
 
 /** One thing the app needs to do its work: resolves to a problem (a short sentence), or undefined when fine. */
@@ -25,17 +26,12 @@ export async function readiness(checks: Record<string, ReadinessCheck>, timeoutM
 }
 
 async function bounded(check: ReadinessCheck, timeoutMs: number): Promise<string | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<string>((resolve) => {
-    timer = setTimeout(() => resolve(`no answer within ${timeoutMs} ms`), timeoutMs);
-  });
   try {
-    return await Promise.race([Promise.resolve().then(check), late]);
+    return await withDeadline(Promise.resolve().then(check), timeoutMs);
   } catch (err) {
+    if (err instanceof DeadlinePassed) return err.message;
     // Only the error's code: a message may carry a host name or a query.
     const code = (err as { code?: unknown } | undefined)?.code;
     return typeof code === 'string' ? `failed (${code})` : 'failed';
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -1,6 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { App, Receiver, ReceiverEvent } from '@slack/bolt';
 import { SocketModeClient } from '@slack/socket-mode';
+import { withDeadline } from '../deadline';
 import type { Logger } from '../logger';
 import type { Background } from '../server/background';
 import { verifySlackSignature } from './signature';
@@ -153,7 +154,7 @@ export class KudosReceiver implements Receiver {
     let stored: Awaited<ReturnType<ReceiverHooks['storeEvent']>>;
     try {
       // Slack waits 3 s; a database that does not answer by then gets Slack a 503 instead of silence.
-      stored = await withinMs(this.opts.hooks.storeEvent(body), this.opts.ackTimeoutMs ?? 2500);
+      stored = await withDeadline(this.opts.hooks.storeEvent(body), this.opts.ackTimeoutMs ?? 2500);
     } catch (err) {
       // Not known to be stored, so not acknowledged: Slack will retry, and nothing is lost. (Should the write
       // land after all, the retry is a duplicate and the sweep processes the stored copy.)
@@ -247,16 +248,6 @@ function toReply(response: unknown): HttpReply {
   if (response === undefined || response === null || response === '') return { status: 200 };
   if (typeof response === 'string') return { status: 200, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: response };
   return { status: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(response) };
-}
-
-/** `work`, or a rejection once `ms` have passed without its answer. */
-function withinMs<T>(work: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms`)), ms);
-  });
-  work.catch(() => undefined);
-  return Promise.race([work, late]).finally(() => clearTimeout(timer));
 }
 
 function header(headers: IncomingHttpHeaders, name: string): string | undefined {

@@ -9,6 +9,7 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { TeamsConfig } from '../config';
+import { withDeadline } from '../deadline';
 import type { Logger } from '../logger';
 
 /** How long checking a request's token may take, fetching signing keys included, before it is given up. */
@@ -45,18 +46,11 @@ export class KudosCloudAdapter extends CloudAdapter {
    * finish or fail on its own.
    */
   async checkToken(activity: Activity, authHeader: string): Promise<TokenCheck> {
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new TokenCheckTimeout(this.tokenCheckTimeoutMs)), this.tokenCheckTimeoutMs);
-    });
     const checking = this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
-    checking.catch(() => undefined); // a check that outlives its deadline has nobody waiting for it
     try {
-      return { ok: true, auth: await Promise.race([checking, deadline]) };
+      return { ok: true, auth: await withDeadline(checking, this.tokenCheckTimeoutMs, () => new TokenCheckTimeout(this.tokenCheckTimeoutMs)) };
     } catch (err) {
       return { ok: false, outcome: isTokenRejection(err) ? 'rejected' : 'unavailable', cause: causeOf(err) };
-    } finally {
-      clearTimeout(timer);
     }
   }
 
