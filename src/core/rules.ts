@@ -24,7 +24,7 @@ export function checkRecipients(
   const refusals: Refusal[] = [];
   if (userGroups.length) refusals.push({ code: 'user_group', handles: userGroups });
   const ids = [...new Set(requested)];
-  const tooMany = checkCaps(ids, '');
+  const tooMany = recipientCap(ids);
   if (tooMany.length) return { valid: [], skipped: [], refusals: [...refusals, ...tooMany] };
   // Someone the platform could not be asked about may be a bot: the whole kudos waits for a retry.
   const unavailable = ids.filter((id) => {
@@ -56,18 +56,24 @@ export function checkRecipients(
  * people is refused without asking about one of them.
  */
 export function checkCaps(recipientIds: readonly string[], message: string): Refusal[] {
-  const refusals: Refusal[] = [];
+  return [...recipientCap(recipientIds), ...lengthCap(message)];
+}
+
+function recipientCap(recipientIds: readonly string[]): Refusal[] {
   const given = new Set(recipientIds).size;
-  if (given > MAX_RECIPIENTS) refusals.push({ code: 'too_many_recipients', max: MAX_RECIPIENTS, given });
+  return given > MAX_RECIPIENTS ? [{ code: 'too_many_recipients', max: MAX_RECIPIENTS, given }] : [];
+}
+
+function lengthCap(message: string): Refusal[] {
   const length = visibleLength(message);
-  if (length > MAX_MESSAGE_LENGTH) refusals.push({ code: 'message_too_long', max: MAX_MESSAGE_LENGTH, length });
-  return refusals;
+  return length > MAX_MESSAGE_LENGTH ? [{ code: 'message_too_long', max: MAX_MESSAGE_LENGTH, length }] : [];
 }
 
 export function checkMessage(message: string, settings: Pick<Settings, 'minMessageLength'>): Refusal[] {
   const length = visibleLength(message);
   if (length === 0) return [{ code: 'message_missing' }];
-  if (length > MAX_MESSAGE_LENGTH) return [{ code: 'message_too_long', max: MAX_MESSAGE_LENGTH, length }];
+  const tooLong = lengthCap(message);
+  if (tooLong.length) return tooLong;
   if (length < settings.minMessageLength) return [{ code: 'message_too_short', min: settings.minMessageLength }];
   return [];
 }
