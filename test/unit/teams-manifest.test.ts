@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inflateRawSync, inflateSync } from 'node:zlib';
 import { parseThanks } from '../../src/core/parse-thanks';
-import { buildPackage, fillManifest, zip } from '../../scripts/teams-package';
+import { buildPackage, fillManifest, zip } from '../../src/cli/teams-package';
 
 /**
  * Checks manifests/teams/manifest.json against the parts of the Teams app manifest schema v1.29 that Kudos
