@@ -45,18 +45,10 @@ export function serve(): void {
 
   async function main(): Promise<void> {
     // Loaded once the handlers are in place.
-    const { ConfigError, loadConfig } = await import('../config.js');
+    const { configOrExplain } = await import('./config.js');
     const { createLogger } = await import('../logger.js');
-    let config;
-    try {
-      config = loadConfig();
-    } catch (err) {
-      if (err instanceof ConfigError) {
-        process.stderr.write(`${err.message}\n`);
-        process.exit(1);
-      }
-      throw err;
-    }
+    const config = configOrExplain();
+    if (!config) return process.exit(1);
     const log = (logger = createLogger(config.logLevel, undefined, config.logFormat));
     log.info({ pid: process.pid }, 'starting');
     const { startKudos, StartAborted } = await import('../kudos.js');

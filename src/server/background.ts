@@ -88,10 +88,10 @@ export class Background {
    * never starts, and is handed back (`abandon`) to its durable queue for the next process. Work already
    * running is left to finish or fail on its own (what it does is keyed, so the next process can redo it).
    */
-  async stop(timeoutMs: number): Promise<{ finished: boolean; handedBack: number }> {
+  async stop(timeoutMs: number): Promise<void> {
     const finished = await this.drain(timeoutMs);
     this.stopping = true;
-    if (finished) return { finished, handedBack: 0 };
+    if (finished) return;
     for (const l of this.lanes.values()) {
       // Queued work gets its turn at once, and hands itself back instead of running.
       const queued = l.queue.splice(0);
@@ -100,9 +100,7 @@ export class Background {
     }
     await new Promise<void>((resolve) => setImmediate(resolve));
     await Promise.allSettled([...this.abandoned]);
-    const handedBack = this.handedBack;
-    if (handedBack) this.logger.info({ handedBack }, 'work not started before the stop is left to the next start');
-    return { finished, handedBack };
+    if (this.handedBack) this.logger.info({ handedBack: this.handedBack }, 'work not started before the stop is left to the next start');
   }
 
   private giveBack(label: string, abandon: (() => Promise<unknown>) | undefined): Promise<unknown> {
