@@ -44,11 +44,13 @@ export interface TemplateLocation {
 }
 
 /** Where the build leaves the template (`dist/` at the package root), or the same names under `dist`. */
-export function templateLocation(dist = path.join(packageRoot(), 'dist')): TemplateLocation {
+export function templateLocation(dist?: string): TemplateLocation {
+  const root = packageRoot();
+  const at = dist ?? path.join(root, 'dist');
   return {
-    dir: path.join(dist, 'embedded-template'),
-    stamp: path.join(dist, 'embedded-template.json'),
-    pgliteVersion: installedPgliteVersion(packageRoot()),
+    dir: path.join(at, 'embedded-template'),
+    stamp: path.join(at, 'embedded-template.json'),
+    pgliteVersion: installedPgliteVersion(root),
   };
 }
 
@@ -77,9 +79,9 @@ function installedPgliteVersion(root: string): string | undefined {
  * database, cleanly shut down), when there is one made by the PGlite version installed now. True when it did;
  * PGlite then opens it as an existing database. False leaves the directory to PGlite's initdb.
  */
-export function fillFromTemplate(dataDir: string, from: TemplateLocation = templateLocation()): boolean {
+export function fillFromTemplate(dataDir: string, from?: TemplateLocation): boolean {
   if (existsSync(path.join(dataDir, 'PG_VERSION'))) return false;
-  const { dir, stamp, pgliteVersion } = from;
+  const { dir, stamp, pgliteVersion } = from ?? templateLocation();
   if (!pgliteVersion || !existsSync(path.join(dir, 'PG_VERSION')) || !existsSync(stamp)) return false;
   try {
     const made = JSON.parse(readFileSync(stamp, 'utf8')) as { pglite?: string };
