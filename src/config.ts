@@ -36,6 +36,11 @@ const schema = z
     SLACK_APP_TOKEN: optionalString.pipe(z.string().startsWith('xapp-', 'must be an app-level token (xapp-…)').optional()),
     SLACK_API_URL: optionalString.pipe(z.url().optional()),
     SLACK_ACK_TIMEOUT_MS: z.coerce.number().int().min(100).max(2_900).default(2_500),
+    SLACK_CLIENT_ID: optionalString,
+    SLACK_CLIENT_SECRET: optionalString,
+    SLACK_STATE_SECRET: optionalString.pipe(z.string().min(16, 'must be at least 16 characters (a random string: openssl rand -hex 32)').optional()),
+    SLACK_REDIRECT_URI: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+    UNINSTALL_GRACE_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
     MICROSOFT_APP_ID: optionalString,
     MICROSOFT_APP_PASSWORD: optionalString,
     MICROSOFT_APP_TYPE: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMsi', '']).optional().default(''),
@@ -73,6 +78,23 @@ const schema = z
     if (env.KUDOS_ENCRYPTION_KEY_PREVIOUS && !env.KUDOS_ENCRYPTION_KEY) {
       ctx.addIssue({ code: 'custom', path: ['KUDOS_ENCRYPTION_KEY'], message: 'is required when KUDOS_ENCRYPTION_KEY_PREVIOUS is set (the new key seals, the previous ones only open)' });
     }
+    if (env.SLACK_CLIENT_ID) {
+      // "Add to Slack" for several workspaces: every installation's tokens are sealed, so the key is required.
+      if (env.SLACK_BOT_TOKEN) {
+        ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'must not be set with SLACK_CLIENT_ID: choose one workspace (SLACK_BOT_TOKEN) or "Add to Slack" for several (SLACK_CLIENT_ID)' });
+      }
+      if (env.SLACK_APP_TOKEN) {
+        ctx.addIssue({ code: 'custom', path: ['SLACK_APP_TOKEN'], message: 'must not be set with SLACK_CLIENT_ID: Socket Mode serves one workspace (use SLACK_BOT_TOKEN with it)' });
+      }
+      for (const [name, value] of [
+        ['SLACK_CLIENT_SECRET', env.SLACK_CLIENT_SECRET],
+        ['SLACK_STATE_SECRET', env.SLACK_STATE_SECRET],
+        ['SLACK_SIGNING_SECRET', env.SLACK_SIGNING_SECRET],
+        ['KUDOS_ENCRYPTION_KEY', env.KUDOS_ENCRYPTION_KEY],
+      ] as const) {
+        if (!value) ctx.addIssue({ code: 'custom', path: [name], message: 'is required with SLACK_CLIENT_ID (installing Kudos in several workspaces)' });
+      }
+    }
     if (env.SLACK_BOT_TOKEN && !env.SLACK_APP_TOKEN && !env.SLACK_SIGNING_SECRET) {
       ctx.addIssue({
         code: 'custom',
@@ -80,8 +102,8 @@ const schema = z
         message: 'is required for Slack over HTTP (or set SLACK_APP_TOKEN for Socket Mode)',
       });
     }
-    if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !env.SLACK_BOT_TOKEN) {
-      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when Slack is configured' });
+    if ((env.SLACK_SIGNING_SECRET || env.SLACK_APP_TOKEN) && !env.SLACK_BOT_TOKEN && !env.SLACK_CLIENT_ID) {
+      ctx.addIssue({ code: 'custom', path: ['SLACK_BOT_TOKEN'], message: 'is required when Slack is configured (or SLACK_CLIENT_ID to install Kudos in several workspaces)' });
     }
     if (env.MICROSOFT_APP_ID && env.MICROSOFT_APP_TYPE !== 'UserAssignedMsi' && !env.MICROSOFT_APP_PASSWORD) {
       ctx.addIssue({ code: 'custom', path: ['MICROSOFT_APP_PASSWORD'], message: 'is required with MICROSOFT_APP_ID' });
@@ -101,7 +123,10 @@ const schema = z
   });
 
 export interface SlackConfig {
-  readonly botToken: string;
+  /** One workspace (SLACK_BOT_TOKEN); undefined when installations come through "Add to Slack" (`oauth`). */
+  readonly botToken: string | undefined;
+  /** Several workspaces, each installed with "Add to Slack" (OAuth v2); undefined in one-workspace mode. */
+  readonly oauth: SlackOAuthConfig | undefined;
   readonly signingSecret: string | undefined;
   readonly appToken: string | undefined;
   readonly apiUrl: string | undefined;
@@ -109,6 +134,16 @@ export interface SlackConfig {
   readonly ackTimeoutMs: number;
   /** The process's outbound proxy (Config.proxy), for the Web API and response_url posts; unset: direct. */
   readonly proxy?: ProxyConfig;
+}
+
+/** "Add to Slack": the app's OAuth credentials, for installing Kudos in any number of workspaces. */
+export interface SlackOAuthConfig {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Signs the `state` of each install link (it is also single-use: see src/slack/oauth.ts). */
+  readonly stateSecret: string;
+  /** The redirect URL registered with Slack; unset: the one in the app's settings. */
+  readonly redirectUri: string | undefined;
 }
 
 export interface TeamsConfig {
@@ -147,6 +182,8 @@ export interface Config {
   readonly encryption: { readonly key: string; readonly previous: string | undefined } | undefined;
   readonly schedulerEnabled: boolean;
   readonly jobGraceHours: number;
+  /** Days an uninstalled workspace's data is kept (a reinstall within them restores it), then deleted. */
+  readonly uninstallGraceDays: number;
   readonly shutdownTimeoutMs: number;
   readonly logLevel: string;
   /** Undefined: decided by whether stdout is a terminal. */
@@ -167,9 +204,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
   }
   const e = parsed.data;
   const proxy = proxyConfig(e.HTTPS_PROXY ?? e.https_proxy, e.HTTP_PROXY ?? e.http_proxy, e.NO_PROXY ?? e.no_proxy);
-  const slack: SlackConfig | undefined = e.SLACK_BOT_TOKEN
+  const oauth: SlackOAuthConfig | undefined = e.SLACK_CLIENT_ID
+    ? Object.freeze({ clientId: e.SLACK_CLIENT_ID, clientSecret: e.SLACK_CLIENT_SECRET!, stateSecret: e.SLACK_STATE_SECRET!, redirectUri: e.SLACK_REDIRECT_URI })
+    : undefined;
+  const slack: SlackConfig | undefined = e.SLACK_BOT_TOKEN || oauth
     ? Object.freeze({
         botToken: e.SLACK_BOT_TOKEN,
+        oauth,
         signingSecret: e.SLACK_SIGNING_SECRET,
         appToken: e.SLACK_APP_TOKEN,
         apiUrl: e.SLACK_API_URL,
@@ -205,6 +246,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
     ),
     schedulerEnabled: e.SCHEDULER_ENABLED,
     jobGraceHours: e.JOB_GRACE_HOURS,
+    uninstallGraceDays: e.UNINSTALL_GRACE_DAYS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,

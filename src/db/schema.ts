@@ -26,9 +26,17 @@ export interface WorkspaceTable {
   uninstalled_at: Timestamp | null;
 }
 
+/** An install link's state, deleted when the link is used (single use) or once it expires. */
+export interface SlackOAuthStateTable {
+  nonce: string;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+}
+
 export interface SlackInstallationTable {
   id: Generated<number>;
-  workspace_id: number;
+  /** The team's workspace; null for an org-wide install, which serves each workspace of the org. */
+  workspace_id: number | null;
   /** The workspace key: the team, or the Grid org for an org-wide install. */
   install_key: string;
   team_id: string | null;
@@ -255,6 +263,7 @@ export interface Database {
   setting: SettingTable;
   audit_log: AuditLogTable;
   slack_installation: SlackInstallationTable;
+  slack_oauth_state: SlackOAuthStateTable;
   notice: NoticeTable;
   event_inbox: EventInboxTable;
   job_run: JobRunTable;

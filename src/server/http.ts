@@ -13,9 +13,15 @@ export interface Routes {
   ready(): Promise<RouteReply>;
   /** POST /slack/events with the raw body (signature verification needs the exact bytes). */
   slack?: { handleHttp(headers: IncomingHttpHeaders, rawBody: Buffer): Promise<RouteReply> };
+  /** GET /slack/install and GET /slack/oauth_redirect ("Add to Slack"): handles the response itself. */
+  slackInstall?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> };
   /** POST /api/messages (Teams): handles the response itself. */
   teams?: { handleHttp(req: IncomingMessage, res: ServerResponse, rawBody: Buffer): Promise<void> };
 }
+
+/** "Add to Slack": the page with the button, and where Slack sends the installer back. */
+export const SLACK_INSTALL_PATH = '/slack/install';
+export const SLACK_REDIRECT_PATH = '/slack/oauth_redirect';
 
 /** Slack's payloads are small; anything this large is not from Slack. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -80,6 +86,11 @@ export class HttpServer {
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' && path === '/healthz') return send(res, await this.routes.health());
     if (req.method === 'GET' && path === '/readyz') return send(res, await this.routes.ready());
+    if (path === SLACK_INSTALL_PATH || path === SLACK_REDIRECT_PATH) {
+      if (req.method !== 'GET') return send(res, { status: 405, headers: { allow: 'GET' } });
+      if (!this.routes.slackInstall) return send(res, { status: 404, body: 'Installing Kudos in several Slack workspaces is not configured (set SLACK_CLIENT_ID; see the README)' });
+      return this.routes.slackInstall.handle(req, res);
+    }
     if (path === '/slack/events' || path === '/api/messages') {
       if (req.method !== 'POST') return send(res, { status: 405, headers: { allow: 'POST' } });
       const body = await readBody(req);

@@ -58,6 +58,11 @@ export class FakeSlack {
   readonly messages: Array<{ channel: string; ts: string; thread_ts?: string; text?: string; metadata?: Record<string, any> }> = [];
   /** When set, message timestamps follow this clock (an app under an injected clock), else a fixed epoch. */
   clock: (() => Date) | undefined;
+  /**
+   * Answers for methods the fake does not know (or replacing its own): given the call's params and its bearer
+   * token (empty when none). OAuth (`oauth.v2.access`, …) and per-workspace behaviour plug in here.
+   */
+  readonly methods = new Map<string, (params: Record<string, any>, token: string) => Record<string, unknown>>();
 
   async start(): Promise<this> {
     this.port = await listenLocally(this.server);
@@ -154,7 +159,7 @@ export class FakeSlack {
       this.record(call);
       const f = override.failure;
       if ('lostAnswer' in f) {
-        this.answer(method, params);
+        this.answer(method, params, req.headers);
         return void res.socket?.destroy();
       }
       if ('status' in f) {
@@ -165,7 +170,7 @@ export class FakeSlack {
       return json(res, { ok: false, error: f.error });
     }
     this.record(call);
-    json(res, this.answer(method, params));
+    json(res, this.answer(method, params, req.headers));
   }
 
   private record(call: RecordedCall): void {
@@ -180,7 +185,9 @@ export class FakeSlack {
     return `${seconds}.${String(++this.tsCounter).padStart(6, '0')}`;
   }
 
-  private answer(method: string, p: Record<string, any>): Record<string, unknown> {
+  private answer(method: string, p: Record<string, any>, headers: http.IncomingHttpHeaders): Record<string, unknown> {
+    const custom = this.methods.get(method);
+    if (custom) return custom(p, bearerToken(headers));
     switch (method) {
       case 'auth.test':
         return this.auth;
@@ -258,4 +265,10 @@ function parseParams(raw: string, contentType: string): Record<string, any> {
 
 function json(res: http.ServerResponse, body: unknown): void {
   res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+}
+
+/** The token a Web API call carries (`Authorization: Bearer …`, or a `token` form field), else ''. */
+export function bearerToken(headers: http.IncomingHttpHeaders): string {
+  const auth = String(headers.authorization ?? '');
+  return auth.startsWith('Bearer ') ? auth.slice('Bearer '.length) : '';
 }
