@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
+import { BOT_SCOPES } from '../../src/slack/scopes';
 
 /**
  * Validates manifests/slack/manifest.yaml against the parts of Slack's app manifest schema (v1) that
@@ -678,5 +679,9 @@ describe('Slack app manifest', () => {
       delete m.settings.interactivity.request_url;
     });
     expect(checkManifest(m)).toEqual([]);
+  });
+
+  it('requests at install ("Add to Slack") exactly the bot scopes the manifest lists, in its order', () => {
+    expect([...BOT_SCOPES]).toEqual(loadManifest().oauth_config.scopes.bot);
   });
 });
