@@ -75,7 +75,7 @@ async function timedAdapter(db: Kysely<Database>, apiUrl: string, render?: () =>
   const logger = createLogger('silent');
   const background = new Background(logger);
   const adapter = new SlackAdapter({
-    config: { botToken: 'xoxb-bench', signingSecret: SECRET, appToken: undefined, apiUrl, ackTimeoutMs: 2500 },
+    config: { botToken: 'xoxb-bench', oauth: undefined, signingSecret: SECRET, appToken: undefined, apiUrl, ackTimeoutMs: 2500 },
     db,
     logger,
     clock: () => new Date(),

@@ -10,10 +10,11 @@ import { HttpServer } from './server/http';
 import { readiness } from './server/readiness';
 import { SlackAdapter } from './slack/app';
 import { TeamsAdapter } from './teams/app';
+import { SlackInstallRoutes } from './slack/oauth';
+import { BOT_SCOPES } from './slack/scopes';
 import { Jobs } from './jobs/jobs';
 import type { JobPoster } from './jobs/ports';
 import type { TickSummary } from './jobs/scheduler';
-import { SlackJobPoster } from './slack/job-poster';
 import { TeamsJobPoster } from './teams/job-poster';
 
 export interface StartOptions {
@@ -95,20 +96,26 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
 
   const background = new Background(logger);
   const slack = config.slack
-    ? new SlackAdapter({ config: config.slack, db: database.db, logger, clock, background, sleep: opts.sleep, campaignKeyAt,
+    ? new SlackAdapter({ config: config.slack, db: database.db, logger, clock, background, sleep: opts.sleep, campaignKeyAt, encryption: config.encryption, uninstallGraceDays: config.uninstallGraceDays,
         // The App Home: admins named by the operator, campaign progress, and "Post digest now" through the scheduler below.
         seedAdmins: config.seedAdmins, campaigns: { activeCampaignAt, challengeProgress }, scheduler: () => jobs.deps })
     : undefined;
   const teams = config.teams
     ? new TeamsAdapter({ config: config.teams, db: database.db, logger, clock, background, seedAdmins: config.seedAdmins, campaignKeyAt })
     : undefined;
+  // "Add to Slack" (several-workspace mode): the install page and Slack's redirect back, into the same store.
+  const slackInstall =
+    slack?.installations && config.slack?.oauth
+      ? new SlackInstallRoutes({ config: config.slack.oauth, apiUrl: config.slack.apiUrl, store: slack.installations, db: database.db, logger, clock, scopes: BOT_SCOPES, proxy: config.proxy })
+      : undefined;
   opened.push(
+    () => slackInstall?.close(),
     () => slack && stopWithin(slack.stop(), SLACK_STOP_WAIT_MS),
     () => background.drain(config.shutdownTimeoutMs),
     () => teams?.stop(),
   );
   if (!config.slack && !config.teams) {
-    logger.warn('Neither Slack nor Teams is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), or MICROSOFT_APP_ID; see .env.example and the README sections "Creating the Slack app" and "Microsoft Teams". Health endpoints are up.');
+    logger.warn('Neither Slack nor Teams is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), SLACK_CLIENT_ID for several Slack workspaces, or MICROSOFT_APP_ID; see .env.example and the README sections "Creating the Slack app" and "Microsoft Teams". Health endpoints are up.');
   }
 
   const http = new HttpServer(
@@ -125,6 +132,7 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
           ...(slack ? { slack: () => slack.problem() } : {}),
         }),
       slack,
+      slackInstall,
       teams,
     },
     logger,
@@ -148,7 +156,7 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
 
   // Scheduled posts (digest, campaigns): each platform that is configured posts for its own workspaces.
   const posters: JobPoster[] = [];
-  if (slack) posters.push(new SlackJobPoster({ api: slack.api, workspace: () => (slack.isReady() ? slack.workspace() : undefined), logger }));
+  if (slack) posters.push(slack.jobPoster());
   if (teams) posters.push(new TeamsJobPoster(teams.ctx));
   const jobs = new Jobs({ db: database.db, posters, clock, logger, graceHours: config.jobGraceHours });
   if (config.schedulerEnabled) jobs.start(background);
@@ -171,6 +179,7 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
         // Work that could not start in time goes back to its durable queue for the next process.
         await background.stop(config.shutdownTimeoutMs);
         if (slack) await stopWithin(slack.stop(), SLACK_STOP_WAIT_MS);
+        await slackInstall?.close();
         if (ownsDatabase) await database.close();
         logger.info('stopped');
       })()),

@@ -129,9 +129,9 @@ async function findWorkspace(handle: DatabaseHandle, key: string): Promise<Works
 }
 
 function posterFor(ws: WorkspaceRow, config: Config, logger: ReturnType<typeof createLogger>, sleep?: (ms: number) => Promise<void>): JobPoster | undefined {
-  if (ws.platform !== 'slack' || !config.slack) return undefined;
+  if (ws.platform !== 'slack' || !config.slack?.botToken) return undefined;
   const api = new SlackApi({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, logger, sleep, proxy: config.proxy });
-  return new SlackJobPoster({ api, workspace: () => ws, logger });
+  return SlackJobPoster.forOne(api, ws, logger);
 }
 
 /** `kudos digest`: the app's config and database; the text on standard output. */

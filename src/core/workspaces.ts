@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { findWorkspace, listInstalledWorkspaces, upsertWorkspace, type WorkspaceInput } from '../db/queries/workspaces';
+import { findWorkspace, listInstalledWorkspaces, listUninstalledBefore, lockIfUninstalledBefore, upsertWorkspace, type WorkspaceInput } from '../db/queries/workspaces';
 import type { Database, Platform, WorkspaceRow } from '../db/schema';
 import { DEFAULT_VALUES } from './values';
 
@@ -37,4 +37,21 @@ export async function deleteWorkspace(db: Kysely<Database>, workspaceId: number)
     return Number(deleted.numDeletedRows) > 0;
   };
   return db.isTransaction ? run(db) : db.transaction().execute(run);
+}
+
+/**
+ * Deletes, each in full and in its own transaction, the workspaces of a platform that were uninstalled longer ago
+ * than the grace period (a reinstall within it clears uninstalled_at, and they are kept). Safe to run on every
+ * replica at once: a workspace deleted by one is simply not found by the others. Returns the ids deleted.
+ */
+export async function deleteExpiredWorkspaces(db: Kysely<Database>, platform: Platform, now: Date, graceDays: number, limit = 20): Promise<WorkspaceRow[]> {
+  const cutoff = new Date(now.getTime() - graceDays * 24 * 60 * 60_000);
+  const due = await listUninstalledBefore(db, platform, cutoff, limit);
+  const deleted: WorkspaceRow[] = [];
+  for (const ws of due) {
+    // Deleted only if still uninstalled before the cutoff: a reinstall a moment ago wins.
+    const gone = await db.transaction().execute(async (trx) => ((await lockIfUninstalledBefore(trx, ws.id, cutoff)) ? deleteWorkspace(trx, ws.id) : false));
+    if (gone) deleted.push(ws);
+  }
+  return deleted;
 }

@@ -46,6 +46,8 @@ export interface SchedulerDeps {
   leaseMs?: number;
   /** Attempts before a run that keeps failing for now is given up. */
   maxAttempts?: number;
+  /** Workspaces processed at once (DEFAULT_CONCURRENCY). */
+  concurrency?: number;
 }
 
 export interface TickSummary {
@@ -58,6 +60,8 @@ export interface TickSummary {
 
 /** Longer than any single attempt can take (a few API calls, each waiting at most a minute for a rate limit). */
 export const DEFAULT_LEASE_MS = 10 * 60_000;
+/** Workspaces whose runs are processed at once: enough to keep a fleet's minute short, few enough for the pool. */
+export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_MAX_ATTEMPTS = 8;
 const MAX_BACKOFF_MS = 60 * 60_000;
 
@@ -80,14 +84,15 @@ export async function runDueJobs(deps: SchedulerDeps): Promise<TickSummary> {
 
   // Runs whose retry time came, or whose holder vanished mid-run.
   const taken = await reclaimDueRuns(deps.db, { workspaceIds: [...served.keys()], kinds: deps.sources.map((s) => s.kind) }, claimOf(deps, now));
-  for (const run of taken) {
+  await forEachAtMost(taken, deps.concurrency ?? DEFAULT_CONCURRENCY, async (run) => {
     const { workspace, poster } = served.get(run.workspace_id)!;
     const source = deps.sources.find((s) => s.kind === run.kind)!;
     count(await guarded(deps, run, () => settingsOf(workspace.id).then((settings) => processRun(deps, { workspace, poster, source, settings, run, now }))));
-  }
+  });
 
-  // New occurrences.
-  for (const { workspace, poster } of served.values()) {
+  // New occurrences. Replicas start at different places in the list, so that racing ones mostly claim different
+  // workspaces instead of queueing on the same claims; each workspace's posts go out one after another.
+  await forEachAtMost(rotated([...served.values()]), deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ workspace, poster }) => {
     try {
       const settings = await settingsOf(workspace.id);
       for (const source of deps.sources) {
@@ -102,7 +107,7 @@ export async function runDueJobs(deps: SchedulerDeps): Promise<TickSummary> {
     } catch (err) {
       deps.logger.error({ err, workspace: workspace.id }, 'scheduled jobs failed for a workspace');
     }
-  }
+  });
   if (summary.posted || summary.failed || summary.skipped || summary.retrying) deps.logger.info({ ...summary }, 'scheduled jobs ran');
   return summary;
 }
@@ -286,4 +291,19 @@ function memo<K, V>(fn: (k: K) => Promise<V>): (k: K) => Promise<V> {
     if (!v) cache.set(k, (v = fn(k)));
     return v;
   };
+}
+
+/** Runs `work` on every item, at most `limit` at a time, in order of start. */
+async function forEachAtMost<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+}
+
+/** The list started at a random place (and wrapped round). */
+function rotated<T>(items: T[]): T[] {
+  const at = Math.floor(Math.random() * items.length);
+  return [...items.slice(at), ...items.slice(0, at)];
 }

@@ -18,11 +18,16 @@ export class SlackCallError extends Error {
 }
 
 export interface SlackApiOptions {
-  token: string;
+  /** The bot token, or a function giving a valid one (a rotating token is refreshed before it expires). */
+  token: string | (() => Promise<string>);
+  /** Connections shared with other workspaces' clients (one pool for a whole fleet); closed by its owner. */
+  dispatcher?: Dispatcher;
   apiUrl?: string;
   logger: Logger;
   /** Waits between retries; tests pass one that records the delay instead of waiting. */
   sleep?: (ms: number) => Promise<void>;
+  /** The app's clock (ms), for when a tier's Retry-After ends; default Date.now. */
+  now?: () => number;
   /** Rate-limited calls are retried after Retry-After this many times. */
   rateLimitRetries?: number;
   /** 5xx and connection failures are retried this many times, with a short backoff. */
@@ -43,6 +48,28 @@ export const AUTH_FAILURES = new Set(['invalid_auth', 'not_authed', 'account_ina
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Slack's rate-limit tiers for the methods Kudos calls (Slack's method reference). Limits are per token and per
+ * tier, so a Retry-After pauses that tier for this workspace only; methods not listed count as `special`
+ * (each has its own limit, e.g. chat.postMessage about one per second per channel).
+ */
+const TIERS: Readonly<Record<string, string>> = {
+  'users.info': 'tier4',
+  'views.open': 'tier4',
+  'views.push': 'tier4',
+  'views.update': 'tier4',
+  'views.publish': 'tier4',
+  'chat.update': 'tier3',
+  'conversations.join': 'tier3',
+  'conversations.history': 'tier3',
+  'conversations.replies': 'tier3',
+  'auth.test': 'tier4',
+};
+
+export function rateLimitTier(method: string): string {
+  return TIERS[method] ?? `special:${method}`;
+}
+
+/**
  * Methods whose effect may have happened even when the answer was lost (a 5xx, a dropped connection):
  * retrying them could post twice, so only a rate-limit answer (which means "not done") is retried.
  */
@@ -56,38 +83,60 @@ const NOT_IDEMPOTENT = new Set(['chat.postMessage', 'chat.postEphemeral', 'views
  */
 export class SlackApi {
   private readonly sleep: (ms: number) => Promise<void>;
+  private readonly now: () => number;
   private readonly base: string;
   private readonly agent: Dispatcher;
+  private readonly ownsAgent: boolean;
   private refused: string | undefined;
+  /** Per tier: when Slack's latest Retry-After for this token ends (ms since the epoch). */
+  private readonly pausedUntil = new Map<string, number>();
 
   constructor(private readonly opts: SlackApiOptions) {
     this.sleep = opts.sleep ?? defaultSleep;
-    this.agent = createDispatcher(opts.proxy, { keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
+    this.now = opts.now ?? Date.now;
+    this.ownsAgent = !opts.dispatcher;
+    this.agent = opts.dispatcher ?? slackDispatcher(opts.proxy);
     const base = opts.apiUrl ?? 'https://slack.com/api/';
     this.base = base.endsWith('/') ? base : `${base}/`;
   }
 
   /**
-   * `waitOnRateLimit: false` gives a rate limit straight back (a SlackCallError `ratelimited` with Retry-After)
-   * to a caller that would rather come back later than wait holding something (a claim to post a kudos).
+   * A rate limit is waited out (Retry-After, at most 60 s, three times) unless the caller would rather come back
+   * later than wait holding something (a claim to post): `waitOnRateLimit: false` gives it straight back as a
+   * SlackCallError `ratelimited` with Retry-After, and so does a Retry-After longer than `maxWaitSec`. A rate
+   * limit given back pauses the method's tier for this token (this workspace only) until Retry-After has
+   * passed: callers that would not wait are answered `ratelimited` without asking Slack again meanwhile.
    */
-  async call<T extends WebAPICallResult = WebAPICallResult>(method: string, args: Record<string, unknown>, opts: { waitOnRateLimit?: boolean } = {}): Promise<T> {
+  async call<T extends WebAPICallResult = WebAPICallResult>(
+    method: string,
+    args: Record<string, unknown>,
+    opts: { waitOnRateLimit?: boolean; maxWaitSec?: number } = {},
+  ): Promise<T> {
     let rateLimited = 0;
     let transient = 0;
+    const tier = rateLimitTier(method);
+    const pausedMs = (this.pausedUntil.get(tier) ?? 0) - this.now();
+    if (pausedMs > 0 && opts.waitOnRateLimit === false) throw new SlackCallError(method, 'ratelimited', Math.ceil(pausedMs / 1000));
     for (;;) {
       try {
         const answer = (await this.once(method, args)) as T;
+        this.pausedUntil.delete(tier);
         this.tokenAccepted();
         return answer;
       } catch (err) {
         const e = err instanceof SlackCallError ? err : new SlackCallError(method, 'network');
         if (AUTH_FAILURES.has(e.code)) this.tokenRefusedWith(method, e.code);
-        if (e.code === 'ratelimited' && opts.waitOnRateLimit !== false && rateLimited < (this.opts.rateLimitRetries ?? 3)) {
-          rateLimited++;
-          const waitSec = Math.min(Math.max(e.retryAfterSec ?? 1, 0), 60);
-          this.opts.logger.warn({ method, retryAfterSec: waitSec }, 'Slack rate limit; waiting before retrying');
-          await this.sleep(waitSec * 1000);
-          continue;
+        if (e.code === 'ratelimited') {
+          const retryAfterSec = Math.max(e.retryAfterSec ?? 1, 0);
+          const waits = opts.waitOnRateLimit !== false && (opts.maxWaitSec === undefined || retryAfterSec <= opts.maxWaitSec);
+          if (waits && rateLimited < (this.opts.rateLimitRetries ?? 3)) {
+            rateLimited++;
+            const waitSec = Math.min(retryAfterSec, 60);
+            this.opts.logger.warn({ method, retryAfterSec: waitSec }, 'Slack rate limit; waiting before retrying');
+            await this.sleep(waitSec * 1000);
+            continue;
+          }
+          this.pausedUntil.set(tier, this.now() + retryAfterSec * 1000);
         }
         const transientError = e.code.startsWith('http_5') || e.code === 'network';
         if (transientError && !NOT_IDEMPOTENT.has(method) && transient < (this.opts.transientRetries ?? 2)) {
@@ -138,7 +187,12 @@ export class SlackApi {
   }
 
   async close(): Promise<void> {
-    await this.agent.close();
+    if (this.ownsAgent) await this.agent.close();
+  }
+
+  private token(): Promise<string> {
+    const t = this.opts.token;
+    return typeof t === 'string' ? Promise.resolve(t) : t();
   }
 
   /** One attempt: Slack's answer, or a SlackCallError saying why not. */
@@ -146,7 +200,7 @@ export class SlackApi {
     const res = await request(`${this.base}${method}`, {
       method: 'POST',
       dispatcher: this.agent,
-      headers: { authorization: `Bearer ${this.opts.token}`, 'content-type': 'application/x-www-form-urlencoded' },
+      headers: { authorization: `Bearer ${await this.token()}`, 'content-type': 'application/x-www-form-urlencoded' },
       body: formBody(args),
     }).catch(() => {
       throw new SlackCallError(method, 'network');
@@ -171,6 +225,11 @@ export class SlackApi {
     }
     return data;
   }
+}
+
+/** Keep-alive connections to Slack (through the proxy, if one is set), for one client or shared by many. */
+export function slackDispatcher(proxy: ProxyConfig | undefined): Dispatcher {
+  return createDispatcher(proxy, { keepAliveTimeout: 30_000, headersTimeout: 10_000, bodyTimeout: 10_000 });
 }
 
 /** Slack's form encoding: scalars as text, structured values (blocks, views, …) as JSON, nothing for null. */

@@ -4,21 +4,18 @@ import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock';
 import type { CoreDeps } from '../core/give';
 import { publishLeftovers, sendDueDms } from '../core/publish';
-import { seedAdmins, slackSeedAdmins } from '../core/admin';
 import type { CampaignsPort } from '../core/home';
-import { connectWorkspace } from '../core/workspaces';
+import { Secrets } from '../core/secrets';
 import type { Database, WorkspaceRow } from '../db/schema';
-import type { SlackConfig } from '../config';
+import type { Config, SlackConfig } from '../config';
 import type { Logger } from '../logger';
 import type { Background } from '../server/background';
 import { Inbox } from '../server/inbox';
 import type { SchedulerDeps } from '../jobs/scheduler';
-import { AUTH_FAILURES, SlackApi, SlackCallError } from './api';
-import type { SlackContext } from './context';
-import { SlackDirectory } from './directory';
+import { SlackApi, slackDispatcher } from './api';
+import { authorization, type SlackContext } from './context';
 import { boltLogger } from './bolt-logger';
 import { tellPerson } from './respond';
-import { belongsTo, fetchIdentity, workspaceKey, type SlackIdentity } from './identity';
 import { KudosReceiver, type HttpReply } from './receiver';
 import * as giveButton from './listeners/give-button';
 import * as giveModal from './listeners/give-modal';
@@ -26,11 +23,14 @@ import * as giveShortcut from './listeners/give-shortcut';
 import * as reactions from './listeners/reactions';
 import * as lifecycle from './listeners/lifecycle';
 import * as thanksCommand from './listeners/thanks-command';
-import { SlackHome, type SlackHomeOptions } from './home';
+import type { SlackHome, SlackHomeOptions } from './home';
 import * as adminDigest from './listeners/admin-digest';
 import * as appHome from './listeners/app-home';
 import * as settingsForms from './listeners/settings';
-import { SlackNotifier } from './notifier';
+import { PostgresInstallationStore } from './installation-store';
+import { InstalledWorkspaces } from './installed-workspaces';
+import { SingleWorkspace, type SharedParts, type SlackWorkspaces } from './workspaces';
+import { SlackJobPoster } from './job-poster';
 
 export interface SlackAdapterOptions {
   config: SlackConfig;
@@ -51,47 +51,58 @@ export interface SlackAdapterOptions {
   campaigns?: CampaignsPort;
   /** The app's job scheduler, so "Post digest now" claims runs exactly as it does. */
   scheduler?: () => SchedulerDeps | undefined;
+  /** UNINSTALL_GRACE_DAYS: how long an uninstalled workspace's data is kept ("Add to Slack" mode). */
+  uninstallGraceDays?: number;
+  /** KUDOS_ENCRYPTION_KEY (and earlier keys): "Add to Slack" installations' tokens are sealed with it. */
+  encryption?: Config['encryption'];
   /** App Home refresh debounce, and a replacement renderer (benchmarks). */
   home?: Pick<SlackHomeOptions, 'refreshDelayMs' | 'render'> & { tickMs?: number };
 }
 
-/** Errors that mean the token itself is wrong: retrying cannot help, the operator must act. */
-const FATAL_AUTH = new Set([...AUTH_FAILURES, 'no_permission']);
-
+/**
+ * The Slack adapter: one Bolt app, one receiver, the listeners, and the workspaces it serves: one (SLACK_BOT_TOKEN)
+ * or any number installed with "Add to Slack" (SLACK_CLIENT_ID). Each request is resolved to its workspace before
+ * anything is processed (a workspace that is not installed gets a 401 that Slack does not retry), and listeners
+ * receive that workspace's context, with its own token, through Bolt's per-request context.
+ */
 export class SlackAdapter {
-  readonly api: SlackApi;
   readonly app: App;
   readonly receiver: KudosReceiver;
-  readonly ctx: SlackContext;
-  /** The App Home: publishing, debounced refreshes after kudos, admin checks. */
-  readonly home: SlackHome;
+  /** "Add to Slack" installations (several-workspace mode only). */
+  readonly installations: PostgresInstallationStore | undefined;
+  private readonly workspaces: SlackWorkspaces;
   private readonly inbox: Inbox;
-  private identity: SlackIdentity | undefined;
-  private ws: WorkspaceRow | undefined;
+  /** Who a payload's workspace is, resolved once per request (the receiver's check, then Bolt's authorize). */
+  private readonly resolved = new WeakMap<object, SlackContext>();
+  private readonly single: SingleWorkspace | undefined;
+  private readonly shared: SharedParts;
   private stopped = false;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly opts: SlackAdapterOptions) {
     const { config, logger } = opts;
-    // HTTPS_PROXY / HTTP_PROXY / NO_PROXY for the Web API and response_url posts alike.
-    this.api = new SlackApi({ token: config.botToken, apiUrl: config.apiUrl, logger, sleep: opts.sleep, proxy: config.proxy });
-    const directory = new SlackDirectory(this.api);
-    const notifier = new SlackNotifier({ api: this.api, logger });
+    const homeOptions: SlackHomeOptions = { seedAdmins: opts.seedAdmins, campaigns: opts.campaigns, ...opts.home };
+    this.shared = { db: opts.db, clock: opts.clock, logger, background: opts.background, campaignKeyAt: opts.campaignKeyAt, home: homeOptions };
+    const now = () => opts.clock().getTime();
+    if (config.botToken) {
+      // HTTPS_PROXY / HTTP_PROXY / NO_PROXY for the Web API and response_url posts alike.
+      const api = new SlackApi({ token: config.botToken, apiUrl: config.apiUrl, logger, sleep: opts.sleep, proxy: config.proxy, now });
+      this.single = new SingleWorkspace(this.shared, api, { seedAdmins: opts.seedAdmins, identityRetryMs: opts.identityRetryMs });
+      this.workspaces = this.single;
+    } else {
+      if (!config.oauth || !opts.encryption) throw new Error('Slack needs SLACK_BOT_TOKEN, or SLACK_CLIENT_ID with KUDOS_ENCRYPTION_KEY');
+      this.installations = new PostgresInstallationStore(opts.db, Secrets.fromText(opts.encryption.key, opts.encryption.previous));
+      // The shared dispatcher is closed with the adapter (each workspace's client leaves it open).
+    this.workspaces = new InstalledWorkspaces(this.shared, {
+        store: this.installations,
+        oauth: config.oauth,
+        apiUrl: config.apiUrl,
+        dispatcher: slackDispatcher(config.proxy),
+        sleep: opts.sleep,
+        graceDays: opts.uninstallGraceDays ?? 30,
+      });
+    }
     this.inbox = new Inbox({ db: opts.db, clock: opts.clock, logger, platform: 'slack' });
-    const self = this;
-    this.ctx = {
-      db: opts.db,
-      api: this.api,
-      directory,
-      notifier,
-      clock: opts.clock,
-      logger,
-      background: opts.background,
-      workspace: () => self.workspace(),
-      botUserId: () => self.requireIdentity().botUserId,
-      identity: () => self.requireIdentity(),
-      core: () => ({ db: opts.db, directory, notifier, clock: opts.clock, campaignKeyAt: opts.campaignKeyAt }),
-    };
     this.receiver = new KudosReceiver({
       signingSecret: config.signingSecret,
       appToken: config.appToken,
@@ -99,32 +110,29 @@ export class SlackAdapter {
       ackTimeoutMs: config.ackTimeoutMs,
       logger,
       background: opts.background,
-      now: () => opts.clock().getTime(),
+      now,
       hooks: {
-        ready: () => !!this.ws,
-        accepts: (body) => !!this.identity && belongsTo(body, this.identity),
+        ready: () => this.workspaces.ready(),
+        accepts: async (body) => !!(await this.contextFor(body)),
         storeEvent: async (body) => {
-          const id = await this.inbox.store(String(body.event_id), this.ws?.id ?? null, body);
+          const ctx = await this.contextFor(body);
+          const id = await this.inbox.store(String(body.event_id), ctx?.workspace().id ?? null, body);
           return id === undefined ? { stored: false } : { stored: true, id };
         },
         processStoredEvent: (id, body, retry) => this.processStored(id, body, retry),
         answerLate: async (body, response) => {
-          await tellPerson(this.ctx, { responseUrl: stringOr(body.response_url), userId: String(body.user_id ?? '') }, response);
+          const ctx = await this.contextFor(body);
+          if (ctx) await tellPerson(ctx, { responseUrl: stringOr(body.response_url), userId: String(body.user_id ?? '') }, response);
         },
       },
     });
     this.app = new App({
       receiver: this.receiver,
-      // The token is known, so a fixed authorize answers Bolt without an auth.test of its own at construction.
-      authorize: async () => {
-        const id = this.requireIdentity();
-        return {
-          botToken: config.botToken,
-          botUserId: id.botUserId,
-          botId: id.botId ?? undefined,
-          teamId: id.teamId ?? undefined,
-          enterpriseId: id.enterpriseId ?? undefined,
-        };
+      // The workspace was resolved when the request arrived (or is again, for an event from the inbox).
+      authorize: async (_source, body) => {
+        const ctx = body ? await this.contextFor(body as Record<string, unknown>) : undefined;
+        if (!ctx) throw new Error('a Slack request for a workspace Kudos is not installed in');
+        return authorization(ctx);
       },
       logger: boltLogger(logger),
       logLevel: LogLevel.WARN,
@@ -140,25 +148,23 @@ export class SlackAdapter {
       throw error;
     };
     this.app.error(onError as never);
-    thanksCommand.register(this.app, this.ctx);
-    giveModal.register(this.app, this.ctx);
-    giveButton.register(this.app, this.ctx);
-    giveShortcut.register(this.app, this.ctx);
-    reactions.register(this.app, this.ctx);
-    lifecycle.register(this.app, this.ctx);
-    this.home = new SlackHome(this.ctx, { seedAdmins: opts.seedAdmins, campaigns: opts.campaigns, ...opts.home });
-    this.ctx.homes = this.home;
-    appHome.register(this.app, this.ctx, this.home);
-    settingsForms.register(this.app, this.ctx, this.home);
-    adminDigest.register(this.app, this.ctx, this.home, { scheduler: opts.scheduler });
+    thanksCommand.register(this.app);
+    giveModal.register(this.app);
+    giveButton.register(this.app);
+    giveShortcut.register(this.app);
+    reactions.register(this.app);
+    lifecycle.register(this.app);
+    appHome.register(this.app);
+    settingsForms.register(this.app);
+    adminDigest.register(this.app, { scheduler: opts.scheduler });
   }
 
   /**
-   * Finds out who the bot is (auth.test), records the workspace, connects Socket Mode if configured, picks up
-   * events a crash left unfinished, then keeps sweeping for them and sending batched DMs.
+   * Gets ready to serve (one workspace: who the bot is, from auth.test), connects Socket Mode if configured,
+   * picks up events a crash left unfinished, then keeps sweeping for them and sending batched DMs.
    */
   async start(): Promise<void> {
-    await this.resolveIdentity();
+    await this.workspaces.start();
     if (this.stopped) return;
     await this.receiver.start();
     await this.sweepInbox();
@@ -171,47 +177,79 @@ export class SlackAdapter {
     every(this.opts.sweepIntervalMs ?? 60_000, 'sweep slack inbox', async () => {
       await this.sweepInbox();
       await this.publishLeftovers();
+      await this.purgeExpired();
     });
     every(this.opts.dmFlushIntervalMs ?? 15_000, 'send batched DMs', () => this.flushDms());
-    every(this.opts.home?.tickMs ?? 5_000, 'refresh app homes', () => this.home.flushDue());
+    every(this.opts.home?.tickMs ?? 5_000, 'refresh app homes', () => this.flushHomes());
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    this.home.cancelPending();
     await this.receiver.stop();
-    await this.api.close();
+    await this.workspaces.stop();
   }
 
-  /** Publishes kudos an earlier stop left unposted or half-posted (also run on a timer). */
+  /** Publishes kudos an earlier stop left unposted or half-posted (also run on a timer), a page of workspaces at a time. */
   async publishLeftovers(): Promise<number> {
-    if (!this.ws) return 0;
-    const done = await publishLeftovers(this.ctx.core(), this.ws);
-    if (done.published || done.found) this.opts.logger.info(done, 'published kudos left over by an earlier stop');
-    return done.published + done.found;
+    let done = 0;
+    for (const ctx of await this.workspaces.nextToSweep()) {
+      const found = await publishLeftovers(ctx.core(), ctx.workspace());
+      if (found.published || found.found) this.opts.logger.info({ ...found, workspace: ctx.workspace().external_id }, 'published kudos left over by an earlier stop');
+      done += found.published + found.found;
+    }
+    return done;
   }
 
   /** Sends recipient DMs whose batch is due (also run on a timer). */
-  flushDms(): Promise<number> {
-    return this.ws ? sendDueDms(this.ctx.core(), this.ws) : Promise.resolve(0);
+  async flushDms(): Promise<number> {
+    let sent = 0;
+    for (const ctx of await this.workspaces.nextToSweep()) sent += await sendDueDms(ctx.core(), ctx.workspace());
+    return sent;
+  }
+
+  /** Deletes workspaces whose grace period after an uninstall is over (also run on the sweep timer). */
+  purgeExpired(): Promise<number> {
+    return this.workspaces.purgeExpired();
   }
 
   isReady(): boolean {
-    return !!this.ws;
+    return this.workspaces.ready();
   }
 
   /** What keeps Slack from working, for /readyz: not connected yet, or the token refused. Undefined when fine. */
   problem(): string | undefined {
-    if (this.api.tokenRefused) return `Slack refuses the bot token (${this.api.tokenRefused})`;
-    if (!this.ws) return 'not connected to Slack yet';
-    return undefined;
+    return this.workspaces.problem();
   }
 
+  /** Scheduled posts (digest, campaigns) for the workspaces served here, each with its own token. */
+  jobPoster(): SlackJobPoster {
+    return new SlackJobPoster({
+      serves: (ws) => this.workspaces.ready() && this.workspaces.serves(ws),
+      apiFor: async (ws) => (await this.workspaces.forWorkspace(ws))?.api,
+      logger: this.opts.logger,
+    });
+  }
+
+  /** The one workspace (one-workspace mode). */
   workspace(): WorkspaceRow {
-    if (!this.ws) throw new Error('Slack workspace not known yet');
-    return this.ws;
+    return this.only().workspace();
+  }
+
+  /** The one workspace's Web API client (one-workspace mode). */
+  get api(): SlackApi {
+    return this.only().api;
+  }
+
+  /** The one workspace's App Homes (one-workspace mode). */
+  get home(): SlackHome {
+    return this.only().home;
+  }
+
+  /** The context for a workspace (tests, the command line); undefined when it is not served here. */
+  contextForWorkspace(ws: WorkspaceRow): Promise<SlackContext | undefined> {
+    return this.workspaces.forWorkspace(ws);
   }
 
   handleHttp(headers: import('node:http').IncomingHttpHeaders, rawBody: Buffer): Promise<HttpReply> {
@@ -220,8 +258,26 @@ export class SlackAdapter {
 
   /** Re-processes events that were stored and acknowledged but never finished (a crash, a failure). */
   async sweepInbox(): Promise<number> {
-    if (!this.ws) return 0;
+    if (!this.workspaces.ready()) return 0;
     return this.inbox.sweep((body) => this.processEvent(body as Record<string, unknown>, {}));
+  }
+
+  private only(): SlackContext {
+    const ctx = this.single ? [...this.single.recent()][0] : undefined;
+    if (!ctx) throw new Error(this.single ? 'Slack workspace not known yet' : 'Kudos serves several Slack workspaces here: ask for one with contextForWorkspace');
+    return ctx;
+  }
+
+  private async contextFor(body: Record<string, unknown>): Promise<SlackContext | undefined> {
+    const known = this.resolved.get(body);
+    if (known) return known;
+    const ctx = await this.workspaces.forPayload(body);
+    if (ctx) this.resolved.set(body, ctx);
+    return ctx;
+  }
+
+  private async flushHomes(): Promise<void> {
+    for (const ctx of this.workspaces.recent()) await ctx.home.flushDue();
   }
 
   private async processStored(id: number, body: Record<string, unknown>, retry: { num?: number; reason?: string }): Promise<void> {
@@ -230,46 +286,6 @@ export class SlackAdapter {
 
   private processEvent(body: Record<string, unknown>, retry: { num?: number; reason?: string }): Promise<void> {
     return this.app.processEvent({ body, ack: async () => undefined, retryNum: retry.num, retryReason: retry.reason });
-  }
-
-  /** KUDOS_ADMINS into the admin list, the first time (it shows in the App Home and the audit log). */
-  private async seedAdminList(): Promise<void> {
-    const seeds = slackSeedAdmins(this.opts.seedAdmins ?? []);
-    if (!this.ws || !seeds.length) return;
-    try {
-      if (await seedAdmins(this.opts.db, this.ws.id, seeds)) this.opts.logger.info({ count: seeds.length }, 'admin list seeded from KUDOS_ADMINS');
-    } catch (err) {
-      this.opts.logger.warn({ err }, 'could not seed the admin list');
-    }
-  }
-
-  private requireIdentity(): SlackIdentity {
-    if (!this.identity) throw new Error('Slack identity not known yet');
-    return this.identity;
-  }
-
-  private async resolveIdentity(): Promise<void> {
-    for (;;) {
-      try {
-        this.identity = await fetchIdentity(this.api);
-        this.ws = await connectWorkspace(this.opts.db, {
-          platform: 'slack',
-          externalId: workspaceKey(this.identity),
-          enterpriseId: this.identity.enterpriseId,
-          name: this.identity.teamName,
-          botUserId: this.identity.botUserId,
-        });
-        this.opts.logger.info({ workspace: this.ws.external_id, name: this.identity.teamName }, 'connected to Slack');
-        await this.seedAdminList();
-        return;
-      } catch (err) {
-        const code = err instanceof SlackCallError ? err.code : String(err);
-        if (FATAL_AUTH.has(code)) throw new Error(`Slack rejected SLACK_BOT_TOKEN (${code}). Check the token in your environment.`);
-        if (this.stopped) return;
-        this.opts.logger.warn({ code }, 'Slack is not reachable yet; retrying');
-        await new Promise((r) => setTimeout(r, this.opts.identityRetryMs ?? 5000));
-      }
-    }
   }
 }
 

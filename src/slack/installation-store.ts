@@ -2,7 +2,14 @@ import type { Installation, InstallationQuery, InstallationStore } from '@slack/
 import type { Kysely } from 'kysely';
 import type { Secrets } from '../core/secrets';
 import { connectWorkspace } from '../core/workspaces';
-import { deleteSlackInstallation, findSlackInstallation, upsertSlackInstallation } from '../db/queries/installations';
+import {
+  deleteSlackInstallation,
+  findSlackInstallation,
+  restoreSlackOrgWorkspaces,
+  updateSlackBotToken,
+  upsertSlackInstallation,
+  type SlackInstallationRow,
+} from '../db/queries/installations';
 import type { Database } from '../db/schema';
 
 /**
@@ -23,15 +30,20 @@ export class PostgresInstallationStore implements InstallationStore {
     if (!bot) throw new Error('an installation without a bot token cannot run Kudos (the app must request bot scopes)');
     const isOrg = installation.isEnterpriseInstall === true;
     const key = installKey({ isEnterpriseInstall: isOrg, teamId: installation.team?.id, enterpriseId: installation.enterprise?.id });
-    const ws = await connectWorkspace(this.db, {
-      platform: 'slack',
-      externalId: key,
-      enterpriseId: installation.enterprise?.id ?? null,
-      name: isOrg ? (installation.enterprise?.name ?? null) : (installation.team?.name ?? null),
-      botUserId: bot.userId,
-    });
+    // A team's install connects its workspace now. An org-wide install serves each workspace of the org, each
+    // connected when Kudos first hears from it; those an earlier uninstall marked are back at once.
+    const ws = isOrg
+      ? undefined
+      : await connectWorkspace(this.db, {
+          platform: 'slack',
+          externalId: key,
+          enterpriseId: installation.enterprise?.id ?? null,
+          name: installation.team?.name ?? null,
+          botUserId: bot.userId,
+        });
+    if (isOrg) await restoreSlackOrgWorkspaces(this.db, key);
     await upsertSlackInstallation(this.db, {
-      workspace_id: ws.id,
+      workspace_id: ws?.id ?? null,
       install_key: key,
       team_id: installation.team?.id ?? null,
       team_name: installation.team?.name ?? null,
@@ -78,6 +90,47 @@ export class PostgresInstallationStore implements InstallationStore {
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
     await deleteSlackInstallation(this.db, installKey(query));
   }
+
+  /**
+   * The installation serving a request or a workspace, its tokens opened: the org's for an org-wide install,
+   * else the team's. A team with no installation of its own inside an org that installed Kudos org-wide is
+   * served by the org's (Slack does not always say `is_enterprise_install` in a payload).
+   */
+  async findServing(q: { teamId?: string | null; enterpriseId?: string | null; isEnterpriseInstall?: boolean }): Promise<ServingInstallation | undefined> {
+    const tryKey = async (key: string | null | undefined, org: boolean) => {
+      if (!key) return undefined;
+      const row = await findSlackInstallation(this.db, key);
+      return row && row.is_enterprise_install === org ? row : undefined;
+    };
+    const row = q.isEnterpriseInstall ? await tryKey(q.enterpriseId, true) : ((await tryKey(q.teamId, false)) ?? (await tryKey(q.enterpriseId, true)));
+    return row ? this.opened(row) : undefined;
+  }
+
+  /** Records a rotated bot token (sealed, like every token here). */
+  async saveRotatedToken(key: string, t: { token: string; refreshToken: string | null; expiresAt: Date | null }): Promise<void> {
+    await updateSlackBotToken(this.db, key, {
+      token: this.secrets.seal(t.token),
+      refreshToken: t.refreshToken ? this.secrets.seal(t.refreshToken) : null,
+      expiresAt: t.expiresAt,
+    });
+  }
+
+  private opened(row: SlackInstallationRow): ServingInstallation {
+    return {
+      row,
+      botToken: this.secrets.open(row.bot_token_sealed),
+      refreshToken: row.bot_refresh_token_sealed ? this.secrets.open(row.bot_refresh_token_sealed) : null,
+      expiresAt: row.bot_token_expires_at ? new Date(row.bot_token_expires_at) : null,
+    };
+  }
+}
+
+/** An installation with its tokens opened, for the workspaces it serves (never logged, never stored as is). */
+export interface ServingInstallation {
+  row: SlackInstallationRow;
+  botToken: string;
+  refreshToken: string | null;
+  expiresAt: Date | null;
 }
 
 /** The workspace key of an installation or a query: the org for an org-wide install, else the team. */

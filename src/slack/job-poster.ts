@@ -23,18 +23,26 @@ export class SlackJobPoster implements JobPoster {
 
   constructor(
     private readonly deps: {
-      api: SlackApi;
-      /** The workspace this token belongs to, once known (auth.test). */
-      workspace: () => WorkspaceRow | undefined;
+      /** True for the workspaces whose posts are this poster's to make. */
+      serves: (workspace: WorkspaceRow) => boolean;
+      /** A Web API client with the workspace's token; undefined when it is not installed (any more). */
+      apiFor: (workspace: WorkspaceRow) => Promise<SlackApi | undefined>;
       logger: Logger;
     },
   ) {}
 
-  serves(workspace: WorkspaceRow): boolean {
-    return this.deps.workspace()?.id === workspace.id;
+  /** A poster for one workspace with a known client (the App Home's "post now", `kudos digest --post`). */
+  static forOne(api: SlackApi, workspace: WorkspaceRow, logger: Logger): SlackJobPoster {
+    return new SlackJobPoster({ serves: (ws) => ws.id === workspace.id, apiFor: async (ws) => (ws.id === workspace.id ? api : undefined), logger });
   }
 
-  async post(_workspace: WorkspaceRow, channel: string, message: JobMessage, runId: number): Promise<string> {
+  serves(workspace: WorkspaceRow): boolean {
+    return this.deps.serves(workspace);
+  }
+
+  async post(workspace: WorkspaceRow, channel: string, message: JobMessage, runId: number): Promise<string> {
+    const api = await this.deps.apiFor(workspace);
+    if (!api) throw new JobPostError('not_installed', { permanent: true });
     const { text, blocks } = render(message);
     const args = {
       channel,
@@ -45,12 +53,12 @@ export class SlackJobPoster implements JobPoster {
       metadata: { event_type: JOB_POST_EVENT, event_payload: { run_id: runId } },
     };
     try {
-      return await this.send(args);
+      return await send(api, args);
     } catch (err) {
       if (!(err instanceof SlackCallError) || err.code !== 'not_in_channel') throw toJobError(err);
     }
     try {
-      await this.deps.api.call('conversations.join', { channel });
+      await api.call('conversations.join', { channel });
     } catch (err) {
       // A private channel (method_not_supported_for_channel_type) or no channels:join scope: an admin must invite the bot.
       const code = err instanceof SlackCallError ? err.code : 'unknown_error';
@@ -59,17 +67,19 @@ export class SlackJobPoster implements JobPoster {
       throw new JobPostError('not_in_channel', { permanent: true });
     }
     try {
-      return await this.send(args);
+      return await send(api, args);
     } catch (err) {
       throw toJobError(err);
     }
   }
 
-  async findPost(_workspace: WorkspaceRow, channel: string, runId: number, postedAfter: Date): Promise<string | null | undefined> {
+  async findPost(workspace: WorkspaceRow, channel: string, runId: number, postedAfter: Date): Promise<string | null | undefined> {
+    const api = await this.deps.apiFor(workspace).catch(() => undefined);
+    if (!api) return undefined;
     try {
       // One call, rarely made (only after a crash mid-post). Slack allows some apps one history call a minute
       // with at most 15 messages, so ask for exactly that, starting a little before the run began posting.
-      const res = await this.deps.api.call<{
+      const res = await api.call<{
         ok: boolean;
         messages?: Array<{ ts?: string; metadata?: { event_type?: string; event_payload?: { run_id?: unknown } } }>;
         has_more?: boolean;
@@ -91,10 +101,17 @@ export class SlackJobPoster implements JobPoster {
     }
   }
 
-  private async send(args: Record<string, unknown>): Promise<string> {
-    const res = await this.deps.api.postMessage(args);
-    return String(res.ts);
-  }
+}
+
+/**
+ * A scheduled post waits out a short Retry-After; a longer one hands the run back to the scheduler, which tries
+ * it again when Retry-After has passed, so a workspace Slack slows down holds up no other workspace's posts.
+ */
+const MAX_RATE_LIMIT_WAIT_SEC = 10;
+
+async function send(api: SlackApi, args: Record<string, unknown>): Promise<string> {
+  const res = await api.call<{ ok: boolean; ts?: string }>('chat.postMessage', args, { maxWaitSec: MAX_RATE_LIMIT_WAIT_SEC });
+  return String(res.ts);
 }
 
 function render(message: JobMessage): SlackMessage {

@@ -18,7 +18,7 @@ export async function publishGiven(
   from: { channelId: string | null; threadTs?: string | null; responseUrl: string | null },
 ): Promise<{ place: PostPlace; outcome: PublishOutcome }> {
   const { kudos } = given;
-  ctx.homes?.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
+  ctx.home.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
   const place = placeFor(given.settings, from);
   const live = place.channelId === from.channelId ? responseUrlReply(ctx.api, from.responseUrl, from.channelId, ctx.logger) : undefined;
   const outcome = await publishKudos(ctx.core(), workspace, kudos, place, { live, held: given.postClaim, notify: given.notify });

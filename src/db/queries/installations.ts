@@ -22,3 +22,45 @@ export async function deleteSlackInstallation(db: Kysely<Database>, installKey: 
   const r = await db.deleteFrom('slack_installation').where('install_key', '=', installKey).executeTakeFirst();
   return Number(r.numDeletedRows) > 0;
 }
+
+/** Replaces an installation's bot token after a rotation (oauth.v2.access with its refresh token). */
+export async function updateSlackBotToken(
+  db: Kysely<Database>,
+  installKey: string,
+  sealed: { token: string; refreshToken: string | null; expiresAt: Date | null },
+): Promise<void> {
+  await db
+    .updateTable('slack_installation')
+    .set({ bot_token_sealed: sealed.token, bot_refresh_token_sealed: sealed.refreshToken, bot_token_expires_at: sealed.expiresAt, updated_at: new Date() })
+    .where('install_key', '=', installKey)
+    .execute();
+}
+
+/**
+ * Marks uninstalled the workspaces an installation served: the team's own, or for an org-wide install every
+ * workspace of the org (one-workspace mode keys an org install's workspace by the org id itself). Their data
+ * stays until the grace period ends.
+ */
+export async function markSlackWorkspacesUninstalled(db: Kysely<Database>, served: { teamId?: string; enterpriseId?: string }, at: Date): Promise<number> {
+  const r = await db
+    .updateTable('workspace')
+    .set({ uninstalled_at: at })
+    .where('platform', '=', 'slack')
+    .where('uninstalled_at', 'is', null)
+    .where((eb) =>
+      served.enterpriseId ? eb.or([eb('enterprise_id', '=', served.enterpriseId), eb('external_id', '=', served.enterpriseId)]) : eb('external_id', '=', served.teamId ?? ''),
+    )
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
+/** An org-wide install again: the org's workspaces that an uninstall left marked are back. */
+export async function restoreSlackOrgWorkspaces(db: Kysely<Database>, enterpriseId: string): Promise<void> {
+  await db
+    .updateTable('workspace')
+    .set({ uninstalled_at: null })
+    .where('platform', '=', 'slack')
+    .where('enterprise_id', '=', enterpriseId)
+    .where('uninstalled_at', 'is not', null)
+    .execute();
+}

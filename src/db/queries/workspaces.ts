@@ -71,3 +71,21 @@ export async function listInstalledWorkspaces(db: Kysely<Database>, platform: Pl
     .limit(limit)
     .execute();
 }
+
+/** Workspaces of a platform uninstalled before `cutoff` (their grace period over), oldest first. */
+export async function listUninstalledBefore(db: Kysely<Database>, platform: Platform, cutoff: Date, limit: number): Promise<WorkspaceRow[]> {
+  return db
+    .selectFrom('workspace')
+    .selectAll()
+    .where('platform', '=', platform)
+    .where('uninstalled_at', '<', cutoff)
+    .orderBy('uninstalled_at')
+    .limit(limit)
+    .execute();
+}
+
+/** Locks the workspace if it is still uninstalled since before `cutoff` (in the caller's transaction). */
+export async function lockIfUninstalledBefore(trx: Kysely<Database>, workspaceId: number, cutoff: Date): Promise<boolean> {
+  const row = await trx.selectFrom('workspace').select('id').where('id', '=', workspaceId).where('uninstalled_at', '<', cutoff).forUpdate().executeTakeFirst();
+  return !!row;
+}

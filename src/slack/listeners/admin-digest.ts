@@ -13,8 +13,7 @@ import { digestMessage } from '../blocks/digest';
 import type { HomeNotice } from '../blocks/home';
 import { HOME_ACTION, slackDate } from '../blocks/home-kit';
 import { failureReason } from '../blocks/home-runs';
-import type { SlackContext } from '../context';
-import type { SlackHome } from '../home';
+import { contextOf, type SlackContext } from '../context';
 import { SlackJobPoster } from '../job-poster';
 
 export interface AdminDigestOptions {
@@ -32,11 +31,12 @@ export function digestDueNow(workspace: WorkspaceRow, settings: Settings, now: D
  * The digest from the App Home, for admins: a preview in a modal, and "post now" through the scheduler's own
  * once-per-period claim (a period already posted is not posted again, whoever asks and however often).
  */
-export function register(app: App, ctx: SlackContext, home: SlackHome, opts: AdminDigestOptions = {}): void {
-  app.action<BlockAction<ButtonAction>>(HOME_ACTION.previewDigest, async ({ ack, body }) => {
+export function register(app: App, opts: AdminDigestOptions = {}): void {
+  app.action<BlockAction<ButtonAction>>(HOME_ACTION.previewDigest, async ({ ack, body, context }) => {
+    const ctx = contextOf(context);
     await ack();
-    const check = await home.requireAdmin(body.user.id, 'preview digest');
-    if (!check) return void (await home.publish(body.user.id, { kind: 'warn', text: 'Only Kudos admins can preview the digest.' }));
+    const check = await ctx.home.requireAdmin(body.user.id, 'preview digest');
+    if (!check) return void (await ctx.home.publish(body.user.id, { kind: 'warn', text: 'Only Kudos admins can preview the digest.' }));
     const ws = ctx.workspace();
     const settings = check.snapshot.settings;
     const now = ctx.clock();
@@ -58,17 +58,18 @@ export function register(app: App, ctx: SlackContext, home: SlackHome, opts: Adm
     }
   });
 
-  app.action<BlockAction<ButtonAction>>(HOME_ACTION.postDigest, async ({ ack, body }) => {
+  app.action<BlockAction<ButtonAction>>(HOME_ACTION.postDigest, async ({ ack, body, context }) => {
+    const ctx = contextOf(context);
     await ack();
-    const check = await home.requireAdmin(body.user.id, 'post digest now');
-    if (!check) return void (await home.publish(body.user.id, { kind: 'warn', text: 'Only Kudos admins can post the digest.' }));
+    const check = await ctx.home.requireAdmin(body.user.id, 'post digest now');
+    if (!check) return void (await ctx.home.publish(body.user.id, { kind: 'warn', text: 'Only Kudos admins can post the digest.' }));
     const ws = ctx.workspace();
     const due = digestDueNow(ws, check.snapshot.settings, ctx.clock());
     if (!due.target) {
-      await home.publish(body.user.id, { kind: 'warn', text: 'Nothing was posted: choose a channel for the digest (or a kudos channel) first.' });
+      await ctx.home.publish(body.user.id, { kind: 'warn', text: 'Nothing was posted: choose a channel for the digest (or a kudos channel) first.' });
       return;
     }
-    const poster = new SlackJobPoster({ api: ctx.api, workspace: () => ctx.workspace(), logger: ctx.logger });
+    const poster = SlackJobPoster.forOne(ctx.api, ws, ctx.logger);
     const deps: SchedulerDeps = {
       ...(opts.scheduler?.() ?? { sources: [digestJob], graceHours: 24, replicaId: 'app-home', logger: ctx.logger }),
       db: ctx.db,
@@ -83,7 +84,7 @@ export function register(app: App, ctx: SlackContext, home: SlackHome, opts: Adm
       after: { outcome: out.status, channel: out.run.target, error: out.run.last_error },
     });
     ctx.logger.info({ user: body.user.id, period: due.periodKey, outcome: out.status }, 'digest posted from the App Home');
-    await home.publish(body.user.id, postNowNotice(due.periodKey, out));
+    await ctx.home.publish(body.user.id, postNowNotice(due.periodKey, out));
   });
 }
 

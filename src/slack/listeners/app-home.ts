@@ -1,8 +1,7 @@
-import type { App, BlockAction, ButtonAction } from '@slack/bolt';
+import type { App, BlockAction, ButtonAction, Context } from '@slack/bolt';
 import { noteHomeOpened, setMyPreference } from '../../core/preferences';
 import { HOME_ACTION } from '../blocks/home-kit';
-import type { SlackContext } from '../context';
-import type { SlackHome } from '../home';
+import { contextOf, type SlackContext } from '../context';
 
 interface HomeOpenedEvent {
   type: 'app_home_opened';
@@ -15,17 +14,19 @@ interface HomeOpenedEvent {
  * The App Home for everyone: published each time someone opens the Home tab (Slack sends app_home_opened on
  * every open, through the event inbox), and the two preferences on it.
  */
-export function register(app: App, ctx: SlackContext, home: SlackHome): void {
-  app.event('app_home_opened', async ({ event }) => {
+export function register(app: App): void {
+  app.event('app_home_opened', async ({ event, context }) => {
+    const ctx = contextOf(context);
     const e = event as unknown as HomeOpenedEvent;
     if (e.tab !== 'home' || !e.user) return;
-    await home.publish(e.user);
+    await ctx.home.publish(e.user);
     await noteHomeOpened(ctx.db, ctx.workspace(), e.user, ctx.clock());
   });
 
   const preference = (field: 'dmEnabled' | 'rankingsEnabled') =>
-    async ({ ack, body, action }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction }) => {
+    async ({ ack, body, action, context }: { ack: () => Promise<void>; body: BlockAction; action: ButtonAction; context: Context }) => {
       await ack();
+      const ctx = contextOf(context);
       // The person is who Slack says clicked (body.user), whatever the button's value claims about anyone.
       const on = action.value === 'on';
       const me = await setMyPreference(ctx, ctx.workspace(), body.user.id, field, on);
@@ -38,7 +39,7 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
           : on
             ? 'You may appear in the weekly rankings again.'
             : "You won't be named in the weekly rankings. Your kudos still count.";
-      await home.publish(body.user.id, { kind: 'ok', text });
+      await ctx.home.publish(body.user.id, { kind: 'ok', text });
     };
   app.action<BlockAction<ButtonAction>>(HOME_ACTION.dm, preference('dmEnabled'));
   app.action<BlockAction<ButtonAction>>(HOME_ACTION.rankings, preference('rankingsEnabled'));

@@ -1,12 +1,13 @@
 import type { App, BlockAction } from '@slack/bolt';
 import { SlackCallError } from '../api';
 import { GIVE_BUTTON_ACTION } from '../blocks/digest';
-import type { SlackContext } from '../context';
+import { contextOf, type SlackContext } from '../context';
 import { openGiveModal } from './give-modal';
 
 /** "Give kudos" buttons in the bot's own messages (the quiet-week digest): open the give-kudos form there. */
-export function register(app: App, ctx: SlackContext): void {
-  app.action<BlockAction>(GIVE_BUTTON_ACTION, async ({ ack, body }) => {
+export function register(app: App): void {
+  app.action<BlockAction>(GIVE_BUTTON_ACTION, async ({ ack, body, context }) => {
+    const ctx = contextOf(context);
     await ack();
     try {
       // trigger_id is valid for 3 s: open the form before anything else.

@@ -6,7 +6,7 @@ import { reportUndelivered } from '../../core/undelivered';
 import { SlackCallError } from '../api';
 import { GIVE_MODAL_CALLBACK, BLOCK, ACTION, giveModalView, modalErrors, type GiveModalMetadata } from '../blocks/give-modal';
 import { confirmationReply, deliveryNotice } from '../blocks/messages';
-import type { SlackContext } from '../context';
+import { contextOf, type SlackContext } from '../context';
 import { publishGiven } from '../publish-given';
 
 export async function openGiveModal(
@@ -34,8 +34,9 @@ interface ViewState {
   values: Record<string, Record<string, { selected_users?: string[]; selected_options?: Array<{ value: string }>; value?: string | null; selected_conversation?: string | null }>>;
 }
 
-export function register(app: App, ctx: SlackContext): void {
-  app.view(GIVE_MODAL_CALLBACK, async ({ ack, body, view }) => {
+export function register(app: App): void {
+  app.view(GIVE_MODAL_CALLBACK, async ({ ack, body, view, context }) => {
+    const ctx = contextOf(context);
     const ws = ctx.workspace();
     const meta = parseMetadata(view.private_metadata);
     const state = (view.state as ViewState).values;

@@ -1,6 +1,6 @@
 import type { App, MessageShortcut } from '@slack/bolt';
 import { SlackCallError } from '../api';
-import type { SlackContext } from '../context';
+import { contextOf, type SlackContext } from '../context';
 import { permalinkFor } from '../identity';
 import { openGiveModal } from './give-modal';
 
@@ -10,8 +10,9 @@ export const GIVE_SHORTCUT_CALLBACK = 'give_kudos_shortcut';
  * "Give kudos" from a message's menu: the modal, prefilled with the message's author and a link to it; the
  * kudos is posted in that message's thread.
  */
-export function register(app: App, ctx: SlackContext): void {
-  app.shortcut<MessageShortcut>({ callback_id: GIVE_SHORTCUT_CALLBACK, type: 'message_action' }, async ({ ack, shortcut }) => {
+export function register(app: App): void {
+  app.shortcut<MessageShortcut>({ callback_id: GIVE_SHORTCUT_CALLBACK, type: 'message_action' }, async ({ ack, shortcut, context }) => {
+    const ctx = contextOf(context);
     await ack();
     const message = shortcut.message as { ts: string; thread_ts?: string; user?: string; bot_id?: string };
     const channelId = shortcut.channel.id;

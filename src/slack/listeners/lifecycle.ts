@@ -1,17 +1,19 @@
 import type { App } from '@slack/bolt';
-import type { SlackContext } from '../context';
+import { contextOf } from '../context';
 
-/** The app removed from the workspace: keep the history, stop scheduled posts (they check uninstalled_at). */
-export function register(app: App, ctx: SlackContext): void {
-  const uninstall = async () => {
-    const ws = ctx.workspace();
-    await ctx.db.updateTable('workspace').set({ uninstalled_at: ctx.clock() }).where('id', '=', ws.id).execute();
-    ctx.logger.warn({ workspace: ws.external_id }, 'Kudos was uninstalled from the workspace');
-  };
-  app.event('app_uninstalled', uninstall);
-  app.event('tokens_revoked', async ({ event }) => {
+/**
+ * The app removed from the workspace, or the bot's token revoked: the workspace is marked uninstalled at once
+ * (nothing more is posted there). What else happens is the workspace source's: one workspace keeps its
+ * history; an installed one keeps it for the grace period (src/slack/installed-workspaces.ts).
+ */
+export function register(app: App): void {
+  app.event('app_uninstalled', async ({ context }) => {
+    await contextOf(context).uninstalled();
+  });
+  app.event('tokens_revoked', async ({ event, context }) => {
+    const ctx = contextOf(context);
     // tokens_revoked lists user ids; only the bot's own token matters here.
     const bots = (event as { tokens?: { bot?: string[] } }).tokens?.bot ?? [];
-    if (bots.includes(ctx.botUserId())) await uninstall();
+    if (bots.includes(ctx.botUserId())) await ctx.uninstalled();
   });
 }

@@ -1,6 +1,6 @@
 import type { App, types } from '@slack/bolt';
 import { react, type ReactionInput } from '../../core/reactions';
-import type { SlackContext } from '../context';
+import { contextOf, type SlackContext } from '../context';
 import { permalinkFor } from '../identity';
 
 /** How long the first reaction kudos waits for company before its recipient is DMed (ten reactions, one DM). */
@@ -15,16 +15,16 @@ export function baseEmoji(name: string): string {
  * Reactions become kudos through the core's react use case; this only translates Slack's event. What can never
  * be a kudos is dropped here without asking the core: files, DMs with the bot, an author Slack does not name.
  */
-export function register(app: App, ctx: SlackContext): void {
-  app.event('reaction_added', async ({ event }) => onReaction(ctx, event, true));
-  app.event('reaction_removed', async ({ event }) => onReaction(ctx, event, false));
+export function register(app: App): void {
+  app.event('reaction_added', async ({ event, context }) => onReaction(contextOf(context), event, true));
+  app.event('reaction_removed', async ({ event, context }) => onReaction(contextOf(context), event, false));
 }
 
 async function onReaction(ctx: SlackContext, ev: types.ReactionAddedEvent | types.ReactionRemovedEvent, added: boolean): Promise<void> {
   const input = translate(ctx, ev, added);
   if (!input) return;
   const outcome = await react(ctx.core(), input);
-  if (outcome.status === 'given' || outcome.status === 'revoked') ctx.homes?.touch(outcome.involved);
+  if (outcome.status === 'given' || outcome.status === 'revoked') ctx.home.touch(outcome.involved);
 }
 
 /** The core's view of a Slack reaction event; undefined when it cannot be a kudos. */

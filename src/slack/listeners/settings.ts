@@ -1,4 +1,4 @@
-import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, ExternalSelectAction, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, Context, BlockAction, ButtonAction, ExternalSelectAction, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { saveSettingAsAdmin, type AdminCheck } from '../../core/admin';
 import { createValue, editValue, findValueById, findValuesLike, listAllValues } from '../../core/admin-values';
 import { validateCustomObservance, MAX_CUSTOM_OBSERVANCES, type CustomObservance } from '../../core/observances';
@@ -14,8 +14,7 @@ import { HOME_ACTION } from '../blocks/home-kit';
 import { firstBlock, settingErrorBlocks, settingModal, type SettingMeta } from '../blocks/setting-modal';
 import { emoji } from '../blocks/text';
 import { valueFormModal, valuesListModal, type ValueMeta } from '../blocks/value-modals';
-import type { SlackContext } from '../context';
-import type { SlackHome } from '../home';
+import { contextOf, type SlackContext } from '../context';
 import type { ModalView } from '../types';
 import { customFormOf, settingFormOf, valueFormOf, type ViewState } from '../view-state';
 
@@ -27,18 +26,20 @@ type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
  * signed payload) on the server; private_metadata only says which version a form was opened with, and the
  * save uses it as the expected version, so of two admins saving the same setting the second is told to reopen.
  */
-export function register(app: App, ctx: SlackContext, home: SlackHome): void {
+export function register(app: App): void {
   /** Ack first, then check the admin; a refusal redraws the person's Home without the admin part. */
-  const adminButton = <A extends BlockAction>(name: string, work: (body: A, check: AdminCheck) => Promise<void>) =>
-    async ({ ack, body }: { ack: () => Promise<void>; body: A }) => {
+  const adminButton = <A extends BlockAction>(name: string, work: (ctx: SlackContext, body: A, check: AdminCheck) => Promise<void>) =>
+    async ({ ack, body, context }: { ack: () => Promise<void>; body: A; context: Context }) => {
       await ack();
-      const check = await home.requireAdmin(body.user.id, name);
+    const ctx = contextOf(context);
+      const home = ctx.home;
+      const check = await ctx.home.requireAdmin(body.user.id, name);
       if (!check) {
-        if (body.view?.type === 'home') await home.publish(body.user.id, { kind: 'warn', text: NOT_ADMIN_TEXT });
+        if (body.view?.type === 'home') await ctx.home.publish(body.user.id, { kind: 'warn', text: NOT_ADMIN_TEXT });
         return;
       }
       try {
-        await work(body, check);
+        await work(ctx, body, check);
       } catch (err) {
         ctx.logger.warn({ code: err instanceof SlackCallError ? err.code : String(err), action: name }, 'could not open an admin form');
       }
@@ -47,26 +48,27 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
   /** A submission from someone who is not an admin (a forgery, or an admin demoted meanwhile) changes nothing. */
   const refuse = (ack: ViewArgs['ack']) => ack({ response_action: 'update', view: noticeModal('Not allowed', NOT_ADMIN_TEXT) });
 
-  const saved = (userId: string, text: string) => ctx.background.run('refresh admin home', () => home.publish(userId, { kind: 'ok', text }));
+  const saved = (ctx: SlackContext, userId: string, text: string) => ctx.background.run('refresh admin home', () => ctx.home.publish(userId, { kind: 'ok', text }));
 
   // ---- Settings -----------------------------------------------------------------------------------------
 
   app.action<BlockAction<ButtonAction>>(
     new RegExp(`^${HOME_ACTION.editPrefix}`),
-    adminButton<BlockAction<ButtonAction>>('open setting', async (body, check) => {
+    adminButton<BlockAction<ButtonAction>>('open setting', async (ctx, body, check) => {
       const key = body.actions[0]?.action_id.slice(HOME_ACTION.editPrefix.length) ?? '';
       if (!isHomeSettingKey(key)) return;
       const { settings, versions } = check.snapshot;
       await ctx.api.call('views.open', {
         trigger_id: body.trigger_id,
-        view: settingModal(key, settings, versions[key], { workspaceTimeZone: ctx.workspace().time_zone, operatorAdmins: home.operatorAdmins() }),
+        view: settingModal(key, settings, versions[key], { workspaceTimeZone: ctx.workspace().time_zone, operatorAdmins: ctx.home.operatorAdmins() }),
       });
     }),
   );
 
-  app.view<ViewSubmitAction>({ callback_id: new RegExp(`^${CALLBACK.settingPrefix}`), type: 'view_submission' }, async ({ ack, body, view }: ViewArgs) => {
+  app.view<ViewSubmitAction>({ callback_id: new RegExp(`^${CALLBACK.settingPrefix}`), type: 'view_submission' }, async ({ ack, body, view, context }: ViewArgs) => {
+    const ctx = contextOf(context);
     const key = view.callback_id.slice(CALLBACK.settingPrefix.length);
-    const check = await home.requireAdmin(body.user.id, `save setting ${key}`);
+    const check = await ctx.home.requireAdmin(body.user.id, `save setting ${key}`);
     if (!check) return refuse(ack);
     if (!isHomeSettingKey(key)) return refuse(ack);
     const meta = parseMeta<SettingMeta>(view.private_metadata);
@@ -82,38 +84,39 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
     }
     await ack();
     ctx.logger.info({ key, user: body.user.id, version: out.version }, 'setting changed in the App Home');
-    saved(body.user.id, `Saved: ${SETTING_LABELS[key].toLowerCase()}.`);
+    saved(ctx, body.user.id, `Saved: ${SETTING_LABELS[key].toLowerCase()}.`);
   });
 
   // ---- Values -------------------------------------------------------------------------------------------
 
   app.action<BlockAction<ButtonAction>>(
     HOME_ACTION.values,
-    adminButton<BlockAction<ButtonAction>>('open values', async (body) => {
+    adminButton<BlockAction<ButtonAction>>('open values', async (ctx, body) => {
       const values = await listAllValues(ctx.db, ctx.workspace().id);
       await ctx.api.call('views.open', { trigger_id: body.trigger_id, view: valuesListModal(values) });
     }),
   );
 
-  const pushValueForm = async (body: BlockAction, id: number | null) => {
+  const pushValueForm = async (ctx: SlackContext, body: BlockAction, id: number | null) => {
     const value = id === null ? null : await findValueById(ctx.db, ctx.workspace().id, id);
     if (id !== null && !value) return;
     await ctx.api.call('views.push', { trigger_id: body.trigger_id, view: valueFormModal(value) });
   };
   app.action<BlockAction<ButtonAction>>(
     MODAL_ACTION.valueAdd,
-    adminButton<BlockAction<ButtonAction>>('add value', (body) => pushValueForm(body, null)),
+    adminButton<BlockAction<ButtonAction>>('add value', (ctx, body) => pushValueForm(ctx, body, null)),
   );
   app.action<BlockAction<ButtonAction>>(
     MODAL_ACTION.valueEdit,
-    adminButton<BlockAction<ButtonAction>>('edit value', (body) => pushValueForm(body, toId(body.actions[0]?.value))),
+    adminButton<BlockAction<ButtonAction>>('edit value', (ctx, body) => pushValueForm(ctx, body, toId(body.actions[0]?.value))),
   );
   app.action<BlockAction<ExternalSelectAction>>(
     MODAL_ACTION.valuePick,
-    adminButton<BlockAction<ExternalSelectAction>>('pick value', (body) => pushValueForm(body, toId(body.actions[0]?.selected_option?.value))),
+    adminButton<BlockAction<ExternalSelectAction>>('pick value', (ctx, body) => pushValueForm(ctx, body, toId(body.actions[0]?.selected_option?.value))),
   );
   // The picker's suggestions: values are no secret (everyone sees them in `/thanks help`), so no admin check.
-  app.options<'block_suggestion'>({ action_id: MODAL_ACTION.valuePick }, async ({ options, ack }) => {
+  app.options<'block_suggestion'>({ action_id: MODAL_ACTION.valuePick }, async ({ options, ack, context }) => {
+    const ctx = contextOf(context);
     const found = await findValuesLike(ctx.db, ctx.workspace().id, String((options as { value?: string }).value ?? ''), 100);
     await ack({
       options: found.map((v) => ({
@@ -123,8 +126,9 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
     });
   });
 
-  app.view<ViewSubmitAction>(CALLBACK.valueForm, async ({ ack, body, view }: ViewArgs) => {
-    const check = await home.requireAdmin(body.user.id, 'save value');
+  app.view<ViewSubmitAction>(CALLBACK.valueForm, async ({ ack, body, view, context }: ViewArgs) => {
+    const ctx = contextOf(context);
+    const check = await ctx.home.requireAdmin(body.user.id, 'save value');
     if (!check) return refuse(ack);
     const meta = parseMeta<ValueMeta>(view.private_metadata);
     const form = valueFormOf((view.state?.values ?? {}) as ViewState);
@@ -157,7 +161,7 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
     const parent = view.previous_view_id;
     ctx.background.run('refresh values list', async () => {
       if (parent) await updateView(ctx, parent, valuesListModal(await listAllValues(ctx.db, ws.id)));
-      await home.publish(body.user.id, { kind: 'ok', text });
+      await ctx.home.publish(body.user.id, { kind: 'ok', text });
     });
   });
 
@@ -165,14 +169,14 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
 
   app.action<BlockAction<ButtonAction>>(
     HOME_ACTION.customObservances,
-    adminButton<BlockAction<ButtonAction>>('open custom observances', async (body, check) => {
+    adminButton<BlockAction<ButtonAction>>('open custom observances', async (ctx, body, check) => {
       const { settings, versions } = check.snapshot;
       await ctx.api.call('views.open', { trigger_id: body.trigger_id, view: customListModal(settings.observances.custom, versions.observances) });
     }),
   );
   app.action<BlockAction<ButtonAction>>(
     MODAL_ACTION.customAdd,
-    adminButton<BlockAction<ButtonAction>>('add custom observance', async (body, check) => {
+    adminButton<BlockAction<ButtonAction>>('add custom observance', async (ctx, body, check) => {
       const { settings, versions } = check.snapshot;
       if (settings.observances.custom.length >= MAX_CUSTOM_OBSERVANCES) {
         await ctx.api.call('views.push', {
@@ -186,7 +190,7 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
   );
   app.action<BlockAction<ButtonAction>>(
     MODAL_ACTION.customEdit,
-    adminButton<BlockAction<ButtonAction>>('edit custom observance', async (body, check) => {
+    adminButton<BlockAction<ButtonAction>>('edit custom observance', async (ctx, body, check) => {
       const { settings, versions } = check.snapshot;
       const found = settings.observances.custom.find((c) => c.id === body.actions[0]?.value);
       const view = found ? customFormModal(found, versions.observances) : noticeModal('Custom observance', 'This observance was removed meanwhile.');
@@ -194,8 +198,9 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
     }),
   );
 
-  app.view<ViewSubmitAction>(CALLBACK.customForm, async ({ ack, body, view }: ViewArgs) => {
-    const check = await home.requireAdmin(body.user.id, 'save custom observance');
+  app.view<ViewSubmitAction>(CALLBACK.customForm, async ({ ack, body, view, context }: ViewArgs) => {
+    const ctx = contextOf(context);
+    const check = await ctx.home.requireAdmin(body.user.id, 'save custom observance');
     if (!check) return refuse(ack);
     const meta = parseMeta<CustomMeta>(view.private_metadata);
     if (!meta || !Number.isInteger(meta.v)) return ack({ response_action: 'errors', errors: { name: CONFLICT_TEXT } });
@@ -235,7 +240,7 @@ export function register(app: App, ctx: SlackContext, home: SlackHome): void {
         const fresh = await loadSettingsSnapshot(ctx.db, ctx.workspace().id);
         await updateView(ctx, parent, customListModal(fresh.settings.observances.custom, fresh.versions.observances));
       }
-      await home.publish(body.user.id, { kind: 'ok', text });
+      await ctx.home.publish(body.user.id, { kind: 'ok', text });
     });
   });
 }

@@ -20,7 +20,7 @@ import {
   type Reply,
 } from '../blocks/messages';
 import { threeNotesProgressText } from '../../core/campaign-copy';
-import type { SlackContext } from '../context';
+import { contextOf, type SlackContext } from '../context';
 import { tellPerson } from '../respond';
 import { publishGiven } from '../publish-given';
 import { openGiveModal } from './give-modal';
@@ -34,8 +34,9 @@ type Draft = Extract<ReturnType<typeof parseThanks>, { kind: 'give' }>['draft'];
  * ephemeral answer. What happens after a give (the post, DMs, a congratulation) is the core's publish use case,
  * run once Slack has its answer.
  */
-export function register(app: App, ctx: SlackContext): void {
-  app.command(COMMAND, async ({ command, ack }) => {
+export function register(app: App): void {
+  app.command(COMMAND, async ({ command, ack, context }) => {
+    const ctx = contextOf(context);
     const reply = (r: Reply) => ack({ response_type: 'ephemeral', text: r.text, blocks: r.blocks });
     const parsed = parseThanks(command.text ?? '');
     switch (parsed.kind) {
@@ -54,7 +55,8 @@ export function register(app: App, ctx: SlackContext): void {
     }
   });
   // Any other command routed here (a renamed or extra command in the app's settings): say what works, record nothing.
-  app.command(/^(?!\/thanks$)/, async ({ command, ack }) => {
+  app.command(/^(?!\/thanks$)/, async ({ command, ack, context }) => {
+    const ctx = contextOf(context);
     const r = simpleReply(`I don't know \`${command.command}\`. Thank someone with \`${COMMAND} @someone for what they did\`, or see \`${COMMAND} help\`.`);
     await ack({ response_type: 'ephemeral', text: r.text, blocks: r.blocks });
   });
@@ -123,7 +125,7 @@ async function undo(ctx: SlackContext, command: SlashCommand, reply: (r: Reply) 
   const result = await undoLastKudos(ctx.core(), ws, me, `slack:cmd:${command.trigger_id}`);
   if (result.status === 'nothing_to_undo') return reply(nothingToUndoReply(result.windowMinutes));
   const { kudos, allowance } = result;
-  ctx.homes?.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
+  ctx.home.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
   const hasPost = !!(kudos.postChannelId && kudos.postTs);
   await reply(undoneReply(kudos, allowance, hasPost));
   if (!hasPost) return;
