@@ -13,7 +13,7 @@ import type { Background } from '../server/background';
 import { Inbox } from '../server/inbox';
 import type { SchedulerDeps } from '../jobs/scheduler';
 import { SlackApi, slackDispatcher } from './api';
-import { authorization, type SlackContext } from './context';
+import { authorization, CONTEXT_KEY, type SlackContext } from './context';
 import { boltLogger } from './bolt-logger';
 import { tellPerson } from './respond';
 import { KudosReceiver, type HttpReply } from './receiver';
@@ -148,6 +148,15 @@ export class SlackAdapter {
       throw error;
     };
     this.app.error(onError as never);
+    // Bolt does not authorize app_uninstalled and tokens_revoked (the token may be gone already); their listeners
+    // still get the workspace they are about.
+    this.app.use(async ({ context, body, next }) => {
+      if (!(CONTEXT_KEY in context)) {
+        const ctx = await this.contextFor(body as Record<string, unknown>);
+        if (ctx) Object.assign(context, authorization(ctx));
+      }
+      await next();
+    });
     thanksCommand.register(this.app);
     giveModal.register(this.app);
     giveButton.register(this.app);

@@ -37,11 +37,11 @@ export interface SlackContext {
 }
 
 /** Where the workspace's context travels in Bolt's per-request `context` (set by the adapter's authorize). */
-const KEY = 'kudos';
+export const CONTEXT_KEY = 'kudos';
 
 /** The workspace context of the request a listener is handling. */
 export function contextOf(context: Context): SlackContext {
-  const ctx = (context as Record<string, unknown>)[KEY] as SlackContext | undefined;
+  const ctx = (context as Record<string, unknown>)[CONTEXT_KEY] as SlackContext | undefined;
   if (!ctx) throw new Error('a Slack request reached a listener without its workspace');
   return ctx;
 }
@@ -53,5 +53,5 @@ export function contextOf(context: Context): SlackContext {
  */
 export function authorization(ctx: SlackContext): { botUserId: string; botId: string | undefined } {
   const id = ctx.identity();
-  return { botUserId: id.botUserId, botId: id.botId ?? undefined, [KEY]: ctx } as { botUserId: string; botId: string | undefined };
+  return { botUserId: id.botUserId, botId: id.botId ?? undefined, [CONTEXT_KEY]: ctx } as { botUserId: string; botId: string | undefined };
 }

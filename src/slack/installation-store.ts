@@ -20,6 +20,8 @@ import type { Database } from '../db/schema';
  * an uninstall on a reinstall).
  */
 export class PostgresInstallationStore implements InstallationStore {
+  private readonly changed: Array<(installKey: string) => void> = [];
+
   constructor(
     private readonly db: Kysely<Database>,
     private readonly secrets: Secrets,
@@ -60,6 +62,16 @@ export class PostgresInstallationStore implements InstallationStore {
       bot_token_expires_at: bot.expiresAt ? new Date(bot.expiresAt * 1000) : null,
       installer_user_id: installation.user?.id ?? null,
     });
+    this.notify(key);
+  }
+
+  /** Calls `listener` with the installation's key after it is stored (installed again) or deleted, in this process. */
+  onChange(listener: (installKey: string) => void): void {
+    this.changed.push(listener);
+  }
+
+  private notify(key: string): void {
+    for (const listener of this.changed) listener(key);
   }
 
   async fetchInstallation(query: InstallationQuery<boolean>): Promise<Installation<'v2', boolean>> {
@@ -88,7 +100,9 @@ export class PostgresInstallationStore implements InstallationStore {
   }
 
   async deleteInstallation(query: InstallationQuery<boolean>): Promise<void> {
-    await deleteSlackInstallation(this.db, installKey(query));
+    const key = installKey(query);
+    await deleteSlackInstallation(this.db, key);
+    this.notify(key);
   }
 
   /**

@@ -48,7 +48,10 @@ export class InstalledWorkspaces implements SlackWorkspaces {
       /** Days an uninstalled workspace's data is kept (UNINSTALL_GRACE_DAYS). */
       graceDays: number;
     },
-  ) {}
+  ) {
+    // Installed again here (a new token, new scopes) or removed: its workspaces' contexts are built afresh.
+    opts.store.onChange((key) => this.forget(key));
+  }
 
   async start(): Promise<void> {}
 
@@ -123,6 +126,15 @@ export class InstalledWorkspaces implements SlackWorkspaces {
       this.shared.logger.warn({ workspace: ws.external_id, uninstalledAt: ws.uninstalled_at, graceDays: this.opts.graceDays }, 'deleted the data of a workspace uninstalled longer ago than the grace period');
     }
     return deleted.length;
+  }
+
+  /** Drops the kept contexts of an installation's workspaces. */
+  private forget(installKey: string): void {
+    for (const [key, k] of this.kept) {
+      if (k.installKey !== installKey) continue;
+      k.ctx.home.cancelPending();
+      this.kept.delete(key);
+    }
   }
 
   private keep(key: string): SlackContext | undefined {
@@ -234,12 +246,7 @@ export class InstalledWorkspaces implements SlackWorkspaces {
     await deleteSlackInstallation(this.shared.db, row.install_key);
     const served = row.is_enterprise_install ? { enterpriseId: row.install_key } : { teamId: row.install_key };
     const marked = await markSlackWorkspacesUninstalled(this.shared.db, served, now);
-    for (const [key, k] of this.kept) {
-      if (k.installKey === row.install_key) {
-        k.ctx.home.cancelPending();
-        this.kept.delete(key);
-      }
-    }
+    this.forget(row.install_key);
     this.shared.logger.warn({ workspace: ws.external_id, installation: row.install_key, workspaces: marked }, 'Kudos was uninstalled; its data is kept for the grace period');
   }
 }

@@ -12,6 +12,7 @@ import { FakeSlack } from '../helpers/fake-slack';
 import { FakeSlackOAuth, type OAuthGrant } from '../helpers/fake-slack-oauth';
 import { closeNow, listenLocally } from '../helpers/local-server';
 import { captureLogs } from '../helpers/logs';
+import { comeBack as comeBackTo, installThroughBrowser, openInstallPage as openInstallPageAt, STATE_COOKIE as COOKIE } from '../helpers/slack-install';
 
 /**
  * "Add to Slack" end to end: the real HTTP server with the install routes, on the test database, against the
@@ -22,15 +23,10 @@ import { captureLogs } from '../helpers/logs';
 const CLIENT = { id: '1111.2222', secret: 'client-secret-3f9a1c77d2e4b8' };
 const STATE_SECRET = 'state-secret-8c1e5b0a9f3d7e21';
 const REDIRECT_URI = 'https://kudos.example.com/slack/oauth_redirect';
-const COOKIE = 'slack-app-oauth-state';
 const CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'";
 
 function acme(extra: Partial<OAuthGrant> = {}): OAuthGrant {
   return { team: { id: 'T0ACME', name: 'Acme' }, botToken: `xoxb-acme-${randomBytes(8).toString('hex')}`, scopes: BOT_SCOPES, ...extra };
-}
-
-function unescapeHtml(s: string): string {
-  return s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
 }
 
 function expectPageHeaders(res: Response): void {
@@ -121,34 +117,9 @@ describe.each(testDatabases())('"Add to Slack" on %s', (kind) => {
     offsetMs = 0;
   });
 
-  /** Opens the install page as a browser would: the page, the state in its button's link, and the state cookie. */
-  async function openInstallPage(base = app.url) {
-    const res = await fetch(`${base}/slack/install`, { redirect: 'manual' });
-    const html = await res.text();
-    const href = /<a class="button" href="([^"]+)">Add to Slack<\/a>/.exec(html)?.[1];
-    const authorizeUrl = new URL(unescapeHtml(href ?? 'about:blank'));
-    const cookie = res.headers
-      .getSetCookie()
-      .map((c) => c.split(';')[0]!)
-      .find((c) => c.startsWith(`${COOKIE}=`));
-    return { res, html, authorizeUrl, state: authorizeUrl.searchParams.get('state') ?? '', cookie: cookie ?? '' };
-  }
-
-  /** Slack sending the installer back to the redirect URL, with the browser's cookie (if any). */
-  async function comeBack(query: Record<string, string>, cookie?: string, base = app.url) {
-    const res = await fetch(`${base}/slack/oauth_redirect?${new URLSearchParams(query)}`, {
-      redirect: 'manual',
-      headers: cookie ? { cookie } : {},
-    });
-    return { res, html: await res.text() };
-  }
-
-  /** The whole flow for one grant: install page, Allow on Slack's page (a code), back to Kudos. */
-  async function install(g: OAuthGrant, base = app.url) {
-    const start = await openInstallPage(base);
-    const code = oauth.grant(`code-${randomBytes(6).toString('hex')}`, g);
-    return { ...(await comeBack({ code, state: start.state }, start.cookie, base)), start, code };
-  }
+  const openInstallPage = (base = app.url) => openInstallPageAt(base);
+  const comeBack = (query: Record<string, string>, cookie?: string, base = app.url) => comeBackTo(base, query, cookie);
+  const install = (g: OAuthGrant, base = app.url) => installThroughBrowser(base, oauth, g);
 
   const installations = () => db.db.selectFrom('slack_installation').selectAll().execute();
   const states = () => db.db.selectFrom('slack_oauth_state').selectAll().execute();
