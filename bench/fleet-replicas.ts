@@ -156,8 +156,12 @@ const LEVELS: Record<number, string> = { 10: 'trace', 20: 'debug', 30: 'info', 4
 function readMemory(pid: number): MemorySample | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-    return { at: Date.now(), rssMb: kb('VmRSS') / 1024, hwmMb: kb('VmHWM') / 1024 };
+    const kb = (field: string) => new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1];
+    const rss = kb('VmRSS');
+    const hwm = kb('VmHWM');
+    // A process that has exited but not been reaped yet (a zombie) has no memory lines.
+    if (rss === undefined || hwm === undefined) return undefined;
+    return { at: Date.now(), rssMb: Number(rss) / 1024, hwmMb: Number(hwm) / 1024 };
   } catch {
     return undefined; // it ended meanwhile
   }

@@ -20,12 +20,12 @@
  *
  * Prints the time until the last digest is posted, each replica's peak RSS and its growth from when it was
  * ready, and database transactions (pg_stat_database xact_commit + xact_rollback, for the whole run) per
- * workspace. Targets: all posted within 5 minutes of the start, each exactly once; RSS growth < 100 MB.
+ * workspace; and, from the minute after the last post, what the fleet costs the database while nothing is due. Targets: all posted within 5 minutes of the start, each exactly once; RSS growth < 100 MB.
  * Exits 1 when a digest is missing or was posted twice (or into another workspace).
  *
  * Knobs: BENCH_WORKSPACES, BENCH_QUICK=1, BENCH_REPLICAS (3), BENCH_DUE (start | tick), BENCH_DEADLINE_S
  * (360: how long to wait for the last digest), BENCH_SETTLE_S (after the last one, how long to keep watching
- * for a second post: 65, so that a minute tick passes; 20 quick), BENCH_KEEP=1 (keep the schema).
+ * for a second post: 65, so that a minute tick with nothing due passes), BENCH_KEEP=1 (keep the schema).
  * Postgres: BENCH_DATABASE_URL, else TEST_DATABASE_URL, else postgres://postgres@127.0.0.1:5432/kudos_bench
  * (created when missing).
  */
@@ -49,7 +49,7 @@ const WORKSPACES = Number(process.env.BENCH_WORKSPACES ?? (QUICK ? 100 : 1000));
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 3);
 const DUE: 'start' | 'tick' = process.env.BENCH_DUE === 'tick' ? 'tick' : 'start';
 const DEADLINE_MS = Number(process.env.BENCH_DEADLINE_S ?? 360) * 1000;
-const SETTLE_MS = Number(process.env.BENCH_SETTLE_S ?? (QUICK ? 20 : 65)) * 1000;
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_S ?? 65) * 1000;
 /** Nothing asked of Slack for this long, with digests still missing: the app is not going to post them. */
 const IDLE_GIVE_UP_MS = 150_000;
 const SLOW_EVERY = 50;
@@ -123,6 +123,9 @@ async function main(): Promise<void> {
     let callsChangedAt = Date.now();
     let nextProgress = Date.now() + 15_000;
     let ended = '';
+    // Transactions while nothing is due: from a few seconds after the last post to the end of the watch.
+    let idleFrom: { at: number; x: number } | undefined;
+    let idleTo: { at: number; x: number } | undefined;
     for (;;) {
       await sleep(250);
       const t = Date.now();
@@ -131,7 +134,9 @@ async function main(): Promise<void> {
         callsChangedAt = t;
       }
       if (posted.size >= WORKSPACES && !allAt) allAt = t;
+      if (allAt && !idleFrom && t - allAt >= 5_000) idleFrom = { at: t, x: await xacts(admin) };
       if (allAt && t - allAt >= SETTLE_MS) {
+        if (idleFrom) idleTo = { at: Date.now(), x: await xacts(admin) };
         ended = 'all posted';
         break;
       }
@@ -164,7 +169,9 @@ async function main(): Promise<void> {
     const runs = await runsById(db);
     const result = judge({ report, runs, startAt, dueAt, firstPostAt, lastPostAt });
     failed = result.missing > 0 || result.twice > 0 || result.crossWorkspace > 0;
-    print({ seedMs, seed, dueAt, startAt, spawnedAt, stoppedAt, ended, replicas, report, result, transactions: xactsAtEnd - xactsAtStart, schema });
+    // Each reading is two transactions of the harness's own.
+    const idle = idleFrom && idleTo && idleTo.at > idleFrom.at ? { perMinute: ((idleTo.x - idleFrom.x - 2) * 60_000) / (idleTo.at - idleFrom.at), seconds: (idleTo.at - idleFrom.at) / 1000 } : undefined;
+    print({ seedMs, seed, dueAt, startAt, spawnedAt, stoppedAt, ended, replicas, report, result, transactions: xactsAtEnd - xactsAtStart, idle });
   } finally {
     await Promise.all(replicas.map((r) => r.stop(5_000)));
     await fake?.stop();
@@ -346,7 +353,8 @@ function print(o: {
   report: FleetSlackReport;
   result: Judgement;
   transactions: number;
-  schema: string;
+  /** Transactions a minute while nothing was due (statistics reach Postgres within a few seconds: approximate). */
+  idle: { perMinute: number; seconds: number } | undefined;
 }): void {
   const { result: r, report } = o;
   const s = (ms: number | null | undefined) => (ms === null || ms === undefined ? '—' : `${(ms / 1000).toFixed(1)} s`);
@@ -377,6 +385,7 @@ function print(o: {
     `job runs: ${[...r.runs.entries()].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}`,
     ...(r.failedRuns.size ? [`runs failed or skipped: ${[...r.failedRuns.entries()].map(([k, n]) => `${k} ×${n}`).join('; ')}`] : []),
     `database: ${o.transactions} transactions from ${since} to the end (${(o.transactions / WORKSPACES).toFixed(1)} per workspace${r.posted && r.posted !== WORKSPACES ? `, ${(o.transactions / r.posted).toFixed(1)} per digest posted` : ''})`,
+    `database while nothing was due: ${o.idle ? `about ${Math.round(o.idle.perMinute)} transactions a minute (${(o.idle.perMinute / WORKSPACES).toFixed(1)} per workspace a minute, over ${o.idle.seconds.toFixed(0)} s)` : 'not measured'}`,
     `seed: ${(o.seedMs / 1000).toFixed(1)} s for ${o.seed.people} people and ${o.seed.kudos} kudos`,
     ...r.examples.map((e) => `  e.g. ${e}`),
     ...o.replicas.filter((p) => p.otherLines.length).map((p) => `replica ${p.index} said:\n    ${p.otherLines.slice(-6).join('\n    ')}`),
@@ -391,7 +400,7 @@ function print(o: {
     `| all ${WORKSPACES} digests posted within 5 min | ${r.missing ? `${r.missing} missing` : `last after ${s(r.lastMs)}`} | ${verdict(within)} |`,
     `| each exactly once, ${REPLICAS} replicas racing | ${r.posted - r.twice} once, ${r.twice} twice, ${r.missing} missing, ${r.crossWorkspace} cross-workspace | ${verdict(r.missing === 0 && r.twice === 0 && r.crossWorkspace === 0)} |`,
     `| RSS growth < ${TARGET_GROWTH_MB} MB per replica | ${Number.isFinite(maxGrowth) ? `max ${Math.round(maxGrowth)} MB` : 'not measured (a replica never came up)'} | ${verdict(maxGrowth < TARGET_GROWTH_MB)} |`,
-    `| database round trips per digest (reported) | ${(o.transactions / WORKSPACES).toFixed(1)} transactions | |`,
+    `| database round trips per digest (reported) | ${(o.transactions / WORKSPACES).toFixed(1)} transactions (whole run, 3 replicas); idle ${o.idle ? `${(o.idle.perMinute / WORKSPACES).toFixed(1)} per workspace a minute` : '—'} | |`,
     '',
   );
   process.stdout.write(lines.join('\n'));
