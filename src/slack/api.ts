@@ -34,6 +34,8 @@ export interface SlackApiOptions {
   transientRetries?: number;
   /** HTTPS_PROXY / HTTP_PROXY / NO_PROXY (src/server/outbound.ts); unset: direct. */
   proxy?: ProxyConfig;
+  /** What an admin must do when Slack refuses the token (logged); default: reinstall or replace SLACK_BOT_TOKEN. */
+  whenRefused?: string;
 }
 
 /** Answers that mean the bot cannot post in that channel (so a request's response_url may be tried). */
@@ -156,7 +158,7 @@ export class SlackApi {
 
   private tokenRefusedWith(method: string, code: string): void {
     if (this.refused !== code) {
-      this.opts.logger.error({ method, code }, 'Slack refuses the bot token: nothing can be posted until an admin reinstalls Kudos or replaces SLACK_BOT_TOKEN');
+      this.opts.logger.error({ method, code }, `Slack refuses the bot token: nothing can be posted until ${this.opts.whenRefused ?? 'an admin reinstalls Kudos or replaces SLACK_BOT_TOKEN'}`);
     }
     this.refused = code;
   }

@@ -13,7 +13,7 @@ import type { Background } from '../server/background';
 import { Inbox } from '../server/inbox';
 import type { SchedulerDeps } from '../jobs/scheduler';
 import { SlackApi, slackDispatcher } from './api';
-import { authorization, CONTEXT_KEY, type SlackContext } from './context';
+import type { SlackContext } from './context';
 import { boltLogger } from './bolt-logger';
 import { tellPerson } from './respond';
 import { KudosReceiver, type HttpReply } from './receiver';
@@ -29,7 +29,7 @@ import * as appHome from './listeners/app-home';
 import * as settingsForms from './listeners/settings';
 import { PostgresInstallationStore } from './installation-store';
 import { InstalledWorkspaces } from './installed-workspaces';
-import { SingleWorkspace, type SharedParts, type SlackWorkspaces } from './workspaces';
+import { authorization, CONTEXT_KEY, SingleWorkspace, type SharedParts, type SlackWorkspaces } from './workspaces';
 import { SlackJobPoster } from './job-poster';
 
 export interface SlackAdapterOptions {
@@ -113,7 +113,10 @@ export class SlackAdapter {
       now,
       hooks: {
         ready: () => this.workspaces.ready(),
-        accepts: async (body) => !!(await this.contextFor(body)),
+        accepts: (body) => {
+          const found = this.contextFor(body);
+          return found instanceof Promise ? found.then((ctx) => !!ctx) : !!found;
+        },
         storeEvent: async (body) => {
           const ctx = await this.contextFor(body);
           const id = await this.inbox.store(String(body.event_id), ctx?.workspace().id ?? null, body);
@@ -277,12 +280,16 @@ export class SlackAdapter {
     return ctx;
   }
 
-  private async contextFor(body: Record<string, unknown>): Promise<SlackContext | undefined> {
+  /** The payload's workspace, once per payload: at once when it is known without a database read. */
+  private contextFor(body: Record<string, unknown>): SlackContext | undefined | Promise<SlackContext | undefined> {
     const known = this.resolved.get(body);
     if (known) return known;
-    const ctx = await this.workspaces.forPayload(body);
-    if (ctx) this.resolved.set(body, ctx);
-    return ctx;
+    const found = this.workspaces.forPayload(body);
+    const remember = (ctx: SlackContext | undefined) => {
+      if (ctx) this.resolved.set(body, ctx);
+      return ctx;
+    };
+    return found instanceof Promise ? found.then(remember) : remember(found);
   }
 
   private async flushHomes(): Promise<void> {

@@ -5,9 +5,9 @@ import { deleteSlackInstallation, markSlackWorkspacesUninstalled } from '../db/q
 import type { WorkspaceRow } from '../db/schema';
 import { SlackApi, SlackCallError } from './api';
 import type { SlackContext } from './context';
-import { payloadTeams } from './identity';
+import { payloadTeams, workspaceContext, type SharedParts, type SlackWorkspaces } from './workspaces';
 import type { PostgresInstallationStore, ServingInstallation } from './installation-store';
-import { workspaceContext, type SharedParts, type SlackWorkspaces } from './workspaces';
+
 
 /** How many workspaces' contexts are kept in memory (each holds a client and its App Home refreshes). */
 export const CONTEXTS_KEPT = 1_000;
@@ -171,6 +171,7 @@ export class InstalledWorkspaces implements SlackWorkspaces {
       sleep: this.opts.sleep,
       dispatcher: this.opts.dispatcher,
       now: () => this.shared.clock().getTime(),
+      whenRefused: 'an admin of the workspace adds Kudos again (Add to Slack)',
     });
     const identity = {
       teamId,

@@ -15,7 +15,7 @@ export interface HttpReply {
 /** What the receiver needs from the rest of the app; kept as a port so the receiver stays transport-only. */
 export interface ReceiverHooks {
   /** True when the payload belongs to a workspace Kudos is installed in (checked before anything is processed). */
-  accepts(body: Record<string, unknown>): Promise<boolean>;
+  accepts(body: Record<string, unknown>): boolean | Promise<boolean>;
   /** Stores an Events API envelope durably; false when it was stored before (a re-delivery). */
   storeEvent(body: Record<string, unknown>): Promise<{ stored: true; id: number } | { stored: false }>;
   /** Processes a stored event after it was acknowledged. */
@@ -133,13 +133,15 @@ export class KudosReceiver implements Receiver {
     }
     if (!isKnownShape(body)) return { status: 400, body: 'unrecognised payload' };
     if (!this.opts.hooks.ready()) return { status: 503, headers: { 'retry-after': '5' } };
-    let accepted: boolean;
-    try {
-      // Finding the workspace may read its installation: bounded like storing an event, so Slack gets an answer.
-      accepted = await withDeadline(this.opts.hooks.accepts(body), this.opts.ackTimeoutMs ?? 2500);
-    } catch (err) {
-      this.opts.logger.error({ err }, 'could not tell which workspace a request is for; asking Slack to retry');
-      return { status: 503 };
+    let accepted = this.opts.hooks.accepts(body);
+    if (typeof accepted !== 'boolean') {
+      try {
+        // Finding the workspace may read its installation: bounded like storing an event, so Slack gets an answer.
+        accepted = await withDeadline(accepted, this.opts.ackTimeoutMs ?? 2500);
+      } catch (err) {
+        this.opts.logger.error({ err }, 'could not tell which workspace a request is for; asking Slack to retry');
+        return { status: 503 };
+      }
     }
     if (!accepted) {
       this.opts.logger.warn({ team: teamOf(body) }, 'ignored a request for a workspace that is not installed');
@@ -227,7 +229,7 @@ export class KudosReceiver implements Receiver {
   }): Promise<void> {
     const body = evt.body;
     if (!body || typeof body !== 'object' || !isKnownShape(body)) return evt.ack();
-    if (!(await this.opts.hooks.accepts(body).catch(() => false))) {
+    if (!(await Promise.resolve(this.opts.hooks.accepts(body)).catch(() => false))) {
       this.opts.logger.warn({ team: teamOf(body) }, 'ignored a request for a workspace that is not installed');
       return evt.ack();
     }

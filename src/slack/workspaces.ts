@@ -1,3 +1,4 @@
+import type { Context } from '@slack/bolt';
 import type { Kysely } from 'kysely';
 import { seedAdmins, slackSeedAdmins } from '../core/admin';
 import type { Clock } from '../core/clock';
@@ -10,7 +11,7 @@ import { AUTH_FAILURES, SlackCallError, type SlackApi } from './api';
 import type { SlackContext } from './context';
 import { SlackDirectory } from './directory';
 import { SlackHome, type SlackHomeOptions } from './home';
-import { belongsTo, fetchIdentity, workspaceKey, type SlackIdentity } from './identity';
+import { fetchIdentity, type SlackIdentity } from './identity';
 import { SlackNotifier } from './notifier';
 
 /**
@@ -27,8 +28,11 @@ export interface SlackWorkspaces {
   ready(): boolean;
   /** What keeps Slack from working as a whole, for /readyz; undefined when fine. */
   problem(): string | undefined;
-  /** The workspace a payload belongs to; undefined when Kudos is not installed there (answered 401, no retry). */
-  forPayload(body: Record<string, unknown>): Promise<SlackContext | undefined>;
+  /**
+   * The workspace a payload belongs to; undefined when Kudos is not installed there (answered 401, no retry).
+   * Known at once when there is one workspace; otherwise it may take a read of the installation.
+   */
+  forPayload(body: Record<string, unknown>): SlackContext | undefined | Promise<SlackContext | undefined>;
   /** The context to post for a stored workspace (scheduled posts); undefined when it is not served here. */
   forWorkspace(ws: WorkspaceRow): Promise<SlackContext | undefined>;
   /** True when scheduled posts for this workspace are this source's to make (no database call). */
@@ -137,7 +141,7 @@ export class SingleWorkspace implements SlackWorkspaces {
     return undefined;
   }
 
-  async forPayload(body: Record<string, unknown>): Promise<SlackContext | undefined> {
+  forPayload(body: Record<string, unknown>): SlackContext | undefined {
     return this.ctx && belongsTo(body, this.ctx.identity()) ? this.ctx : undefined;
   }
 
@@ -178,4 +182,80 @@ export class SingleWorkspace implements SlackWorkspaces {
       this.shared.logger.warn({ err }, 'could not seed the admin list');
     }
   }
+}
+
+/** Where the workspace's context travels in Bolt's per-request `context` (set by the adapter's authorize). */
+export const CONTEXT_KEY = 'kudos';
+
+/** The workspace context of the request a listener is handling. */
+export function contextOf(context: Context): SlackContext {
+  const ctx = (context as Record<string, unknown>)[CONTEXT_KEY] as SlackContext | undefined;
+  if (!ctx) throw new Error('a Slack request reached a listener without its workspace');
+  return ctx;
+}
+
+/**
+ * Bolt's authorize answer for a workspace: the bot's ids (Bolt's ignoreSelf uses them) and the workspace context
+ * for the listeners. No token and no team id: listeners call Slack through `ctx.api`, and Bolt keeps a Web API
+ * client per team and token it is given, for ever, which a fleet of workspaces would only grow.
+ */
+export function authorization(ctx: SlackContext): { botUserId: string; botId: string | undefined } {
+  const id = ctx.identity();
+  return { botUserId: id.botUserId, botId: id.botId ?? undefined, [CONTEXT_KEY]: ctx } as { botUserId: string; botId: string | undefined };
+}
+
+/** The workspace's key in the core: the org for an org-wide Grid install, else the team. */
+export function workspaceKey(id: SlackIdentity): string {
+  return id.isEnterpriseInstall && id.enterpriseId ? id.enterpriseId : (id.teamId ?? id.enterpriseId ?? 'unknown');
+}
+
+interface TeamRefs {
+  teamIds: string[];
+  enterpriseIds: string[];
+}
+
+/**
+ * The teams and orgs a payload speaks for, following Bolt's own rules: an Events API envelope is authorised by
+ * `authorizations[0]` (in Slack Connect the top-level team may be the *other* org); interactions carry
+ * `team`, `enterprise` and the user's team; commands carry `team_id` and `enterprise_id`.
+ */
+export function payloadTeams(body: Record<string, unknown>): TeamRefs {
+  const teamIds: string[] = [];
+  const enterpriseIds: string[] = [];
+  const add = (list: string[], v: unknown) => {
+    if (typeof v === 'string' && v) list.push(v);
+  };
+  if (body.type === 'event_callback') {
+    const auth = Array.isArray(body.authorizations) ? (body.authorizations[0] as Record<string, unknown> | undefined) : undefined;
+    if (auth) {
+      add(teamIds, auth.team_id);
+      add(enterpriseIds, auth.enterprise_id);
+    } else {
+      add(teamIds, body.team_id);
+      add(enterpriseIds, body.enterprise_id);
+    }
+    return { teamIds, enterpriseIds };
+  }
+  if (typeof body.command === 'string') {
+    add(teamIds, body.team_id);
+    add(enterpriseIds, body.enterprise_id);
+    return { teamIds, enterpriseIds };
+  }
+  const team = body.team as Record<string, unknown> | null | undefined;
+  const enterprise = body.enterprise as Record<string, unknown> | null | undefined;
+  const user = body.user as Record<string, unknown> | undefined;
+  add(teamIds, team?.id);
+  add(enterpriseIds, team?.enterprise_id);
+  add(enterpriseIds, enterprise?.id);
+  if (!team) add(teamIds, user?.team_id);
+  const view = body.view as Record<string, unknown> | undefined;
+  if (!team && view) add(teamIds, view.team_id);
+  return { teamIds, enterpriseIds };
+}
+
+/** True when the payload belongs to the installed workspace (or, for an org-wide install, its org). */
+export function belongsTo(body: Record<string, unknown>, id: SlackIdentity): boolean {
+  const refs = payloadTeams(body);
+  if (id.isEnterpriseInstall) return !!id.enterpriseId && refs.enterpriseIds.includes(id.enterpriseId);
+  return !!id.teamId && refs.teamIds.includes(id.teamId);
 }

@@ -1,7 +1,8 @@
 import type { App, BlockAction } from '@slack/bolt';
 import { SlackCallError } from '../api';
 import { GIVE_BUTTON_ACTION } from '../blocks/digest';
-import { contextOf, type SlackContext } from '../context';
+import type { SlackContext } from '../context';
+import { contextOf } from '../workspaces';
 import { openGiveModal } from './give-modal';
 
 /** "Give kudos" buttons in the bot's own messages (the quiet-week digest): open the give-kudos form there. */

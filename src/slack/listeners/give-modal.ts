@@ -6,7 +6,8 @@ import { reportUndelivered } from '../../core/undelivered';
 import { SlackCallError } from '../api';
 import { GIVE_MODAL_CALLBACK, BLOCK, ACTION, giveModalView, modalErrors, type GiveModalMetadata } from '../blocks/give-modal';
 import { confirmationReply, deliveryNotice } from '../blocks/messages';
-import { contextOf, type SlackContext } from '../context';
+import type { SlackContext } from '../context';
+import { contextOf } from '../workspaces';
 import { publishGiven } from '../publish-given';
 
 export async function openGiveModal(

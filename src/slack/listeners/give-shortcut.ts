@@ -1,6 +1,7 @@
 import type { App, MessageShortcut } from '@slack/bolt';
 import { SlackCallError } from '../api';
-import { contextOf, type SlackContext } from '../context';
+import type { SlackContext } from '../context';
+import { contextOf } from '../workspaces';
 import { permalinkFor } from '../identity';
 import { openGiveModal } from './give-modal';
 

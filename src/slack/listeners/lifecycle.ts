@@ -1,5 +1,5 @@
 import type { App } from '@slack/bolt';
-import { contextOf } from '../context';
+import { contextOf } from '../workspaces';
 
 /**
  * The app removed from the workspace, or the bot's token revoked: the workspace is marked uninstalled at once

@@ -1,6 +1,7 @@
 import type { App, types } from '@slack/bolt';
 import { react, type ReactionInput } from '../../core/reactions';
-import { contextOf, type SlackContext } from '../context';
+import type { SlackContext } from '../context';
+import { contextOf } from '../workspaces';
 import { permalinkFor } from '../identity';
 
 /** How long the first reaction kudos waits for company before its recipient is DMed (ten reactions, one DM). */

@@ -14,7 +14,8 @@ import { HOME_ACTION } from '../blocks/home-kit';
 import { firstBlock, settingErrorBlocks, settingModal, type SettingMeta } from '../blocks/setting-modal';
 import { emoji } from '../blocks/text';
 import { valueFormModal, valuesListModal, type ValueMeta } from '../blocks/value-modals';
-import { contextOf, type SlackContext } from '../context';
+import type { SlackContext } from '../context';
+import { contextOf } from '../workspaces';
 import type { ModalView } from '../types';
 import { customFormOf, settingFormOf, valueFormOf, type ViewState } from '../view-state';
 

@@ -20,7 +20,8 @@ import {
   type Reply,
 } from '../blocks/messages';
 import { threeNotesProgressText } from '../../core/campaign-copy';
-import { contextOf, type SlackContext } from '../context';
+import type { SlackContext } from '../context';
+import { contextOf } from '../workspaces';
 import { tellPerson } from '../respond';
 import { publishGiven } from '../publish-given';
 import { openGiveModal } from './give-modal';
