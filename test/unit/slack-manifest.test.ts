@@ -681,6 +681,11 @@ describe('Slack app manifest', () => {
     expect(checkManifest(m)).toEqual([]);
   });
 
+  it('registers the "Add to Slack" redirect on the same host as the request URLs', () => {
+    expect(loadManifest().oauth_config.redirect_urls).toEqual(['https://kudos.example.com/slack/oauth_redirect']);
+    expect(readFileSync(MANIFEST_PATH, 'utf8').split('\n_metadata')[0]).toMatch(/\/slack\/install/);
+  });
+
   it('requests at install ("Add to Slack") exactly the bot scopes the manifest lists, in its order', () => {
     expect([...BOT_SCOPES]).toEqual(loadManifest().oauth_config.scopes.bot);
   });
