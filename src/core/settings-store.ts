@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/schema';
-import { readSettingRows, writeSetting } from '../db/queries/settings';
+import { readSettingRows, readSettingRowsOf, writeSetting } from '../db/queries/settings';
 import { settingsFromRows, validateSetting, type SettingKey, type Settings, type SettingsSnapshot } from './settings';
 
 export async function loadSettingsSnapshot(db: Kysely<Database>, workspaceId: number): Promise<SettingsSnapshot> {
@@ -9,6 +9,12 @@ export async function loadSettingsSnapshot(db: Kysely<Database>, workspaceId: nu
 
 export async function loadSettings(db: Kysely<Database>, workspaceId: number): Promise<Settings> {
   return (await loadSettingsSnapshot(db, workspaceId)).settings;
+}
+
+/** Several workspaces' settings in one read (the scheduler's tick over a fleet). */
+export async function loadSettingsOf(db: Kysely<Database>, workspaceIds: readonly number[]): Promise<Map<number, Settings>> {
+  const rows = await readSettingRowsOf(db, workspaceIds);
+  return new Map(workspaceIds.map((id) => [id, settingsFromRows(rows.get(id) ?? []).settings]));
 }
 
 export type SaveSettingResult<K extends SettingKey> =

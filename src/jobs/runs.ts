@@ -24,17 +24,26 @@ export interface NewRun {
   target: string | null;
 }
 
-/** Keys of the given periods that already have a run (any status). */
-export async function existingRunKeys(db: Kysely<Database>, workspaceId: number, kind: string, keys: string[]): Promise<Set<string>> {
-  if (!keys.length) return new Set();
+/** A run's claim key as one string (workspace, kind, period). */
+export function runKey(workspaceId: number, kind: string, periodKey: string): string {
+  return `${workspaceId}/${kind}/${periodKey}`;
+}
+
+/**
+ * Which of these runs are recorded already (as runKey strings), in one read for any number of workspaces: the
+ * read covers their workspaces, kinds and periods together, and the answer keeps only the runs asked about.
+ */
+export async function existingRuns(db: Kysely<Database>, runs: ReadonlyArray<{ workspaceId: number; kind: string; periodKey: string }>): Promise<Set<string>> {
+  if (!runs.length) return new Set();
+  const asked = new Set(runs.map((r) => runKey(r.workspaceId, r.kind, r.periodKey)));
   const rows = await db
     .selectFrom('job_run')
-    .select('period_key')
-    .where('workspace_id', '=', workspaceId)
-    .where('kind', '=', kind)
-    .where('period_key', 'in', keys)
+    .select(['workspace_id', 'kind', 'period_key'])
+    .where('workspace_id', 'in', [...new Set(runs.map((r) => r.workspaceId))])
+    .where('kind', 'in', [...new Set(runs.map((r) => r.kind))])
+    .where('period_key', 'in', [...new Set(runs.map((r) => r.periodKey))])
     .execute();
-  return new Set(rows.map((r) => r.period_key));
+  return new Set(rows.map((r) => runKey(r.workspace_id, r.kind, r.period_key)).filter((k) => asked.has(k)));
 }
 
 /** The columns that name a run (its claim key) and say what it is for. */

@@ -1,13 +1,13 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock';
 import type { Settings } from '../core/settings';
-import { loadSettings } from '../core/settings-store';
+import { loadSettings, loadSettingsOf } from '../core/settings-store';
 import type { Database, JobRunRow, WorkspaceRow } from '../db/schema';
 import type { Logger } from '../logger';
 import { JobPostError, type DueRun, type JobPoster, type JobSource } from './ports';
 import {
   claimNewRun,
-  existingRunKeys,
+  existingRuns,
   findRun,
   markFinished,
   markPosted,
@@ -15,6 +15,7 @@ import {
   reclaimDueRuns,
   reclaimFinishedRun,
   recordSkipped,
+  runKey,
   scheduleRetry,
 } from './runs';
 
@@ -80,32 +81,47 @@ export async function runDueJobs(deps: SchedulerDeps): Promise<TickSummary> {
     if (poster) served.set(workspace.id, { workspace, poster });
   }
   if (!served.size) return summary;
-  const settingsOf = memo((id: number) => loadSettings(deps.db, id));
+  // Every served workspace's settings in one read: a tick costs a few round trips whatever the size of the fleet.
+  const settingsById = await loadSettingsOf(deps.db, [...served.keys()]);
 
   // Runs whose retry time came, or whose holder vanished mid-run.
   const taken = await reclaimDueRuns(deps.db, { workspaceIds: [...served.keys()], kinds: deps.sources.map((s) => s.kind) }, claimOf(deps, now));
   await forEachAtMost(taken, deps.concurrency ?? DEFAULT_CONCURRENCY, async (run) => {
     const { workspace, poster } = served.get(run.workspace_id)!;
     const source = deps.sources.find((s) => s.kind === run.kind)!;
-    count(await guarded(deps, run, () => settingsOf(workspace.id).then((settings) => processRun(deps, { workspace, poster, source, settings, run, now }))));
+    const settings = settingsById.get(workspace.id)!;
+    count(await guarded(deps, run, () => processRun(deps, { workspace, poster, source, settings, run, now })));
   });
 
-  // New occurrences. Replicas start at different places in the list, so that racing ones mostly claim different
-  // workspaces instead of queueing on the same claims; each workspace's posts go out one after another.
-  await forEachAtMost(rotated([...served.values()]), deps.concurrency ?? DEFAULT_CONCURRENCY, async ({ workspace, poster }) => {
+  // New occurrences: what each workspace has due, less what is already recorded (one read for the whole fleet).
+  const candidates: Array<RunContext & { due: DueRun }> = [];
+  for (const { workspace, poster } of served.values()) {
+    const settings = settingsById.get(workspace.id)!;
     try {
-      const settings = await settingsOf(workspace.id);
       for (const source of deps.sources) {
-        const due = source
-          .due(workspace, settings, now)
-          .filter((d) => d.dueAt.getTime() <= now.getTime() && d.dueAt.getTime() >= new Date(workspace.installed_at).getTime());
-        const seen = await existingRunKeys(deps.db, workspace.id, source.kind, due.map((d) => d.periodKey));
-        for (const d of due.filter((x) => !seen.has(x.periodKey))) {
-          count(await startRun(deps, { workspace, poster, source, settings, due: d, now }));
+        for (const due of source.due(workspace, settings, now)) {
+          if (due.dueAt.getTime() <= now.getTime() && due.dueAt.getTime() >= new Date(workspace.installed_at).getTime()) {
+            candidates.push({ workspace, poster, source, settings, due, now });
+          }
         }
       }
     } catch (err) {
       deps.logger.error({ err, workspace: workspace.id }, 'scheduled jobs failed for a workspace');
+    }
+  }
+  const seen = await existingRuns(deps.db, candidates.map((c) => ({ workspaceId: c.workspace.id, kind: c.source.kind, periodKey: c.due.periodKey })));
+  const byWorkspace = new Map<number, Array<RunContext & { due: DueRun }>>();
+  for (const c of candidates) {
+    if (seen.has(runKey(c.workspace.id, c.source.kind, c.due.periodKey))) continue;
+    byWorkspace.set(c.workspace.id, [...(byWorkspace.get(c.workspace.id) ?? []), c]);
+  }
+  // Replicas start at different places in the list, so that racing ones mostly claim different workspaces instead
+  // of queueing on the same claims; each workspace's posts go out one after another.
+  await forEachAtMost(rotated([...byWorkspace.values()]), deps.concurrency ?? DEFAULT_CONCURRENCY, async (runs) => {
+    try {
+      for (const c of runs) count(await startRun(deps, c));
+    } catch (err) {
+      deps.logger.error({ err, workspace: runs[0]!.workspace.id }, 'scheduled jobs failed for a workspace');
     }
   });
   if (summary.posted || summary.failed || summary.skipped || summary.retrying) deps.logger.info({ ...summary }, 'scheduled jobs ran');
@@ -282,15 +298,6 @@ function errorText(err: unknown): string {
   const code = (err as { code?: unknown })?.code;
   if (typeof code === 'string') return code;
   return err instanceof Error ? err.message.slice(0, 200) : String(err).slice(0, 200);
-}
-
-function memo<K, V>(fn: (k: K) => Promise<V>): (k: K) => Promise<V> {
-  const cache = new Map<K, Promise<V>>();
-  return (k) => {
-    let v = cache.get(k);
-    if (!v) cache.set(k, (v = fn(k)));
-    return v;
-  };
 }
 
 /** Runs `work` on every item, at most `limit` at a time, in order of start. */

@@ -12,6 +12,15 @@ export async function readSettingRows(db: Kysely<Database>, workspaceId: number)
   return rows.map((r) => ({ key: r.key, value: r.value, version: r.version }));
 }
 
+/** The stored settings of several workspaces in one read, by workspace id (absent: nothing stored). */
+export async function readSettingRowsOf(db: Kysely<Database>, workspaceIds: readonly number[]): Promise<Map<number, StoredSetting[]>> {
+  const byId = new Map<number, StoredSetting[]>();
+  if (!workspaceIds.length) return byId;
+  const rows = await db.selectFrom('setting').select(['workspace_id', 'key', 'value', 'version']).where('workspace_id', 'in', [...workspaceIds]).execute();
+  for (const r of rows) byId.set(r.workspace_id, [...(byId.get(r.workspace_id) ?? []), { key: r.key, value: r.value, version: r.version }]);
+  return byId;
+}
+
 export type WriteOutcome = { ok: true; version: number } | { ok: false; currentVersion: number };
 
 /**
