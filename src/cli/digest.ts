@@ -13,6 +13,8 @@ import { postRunNow } from '../jobs/scheduler';
 import { createLogger } from '../logger';
 import { SlackApi } from '../slack/api';
 import { SlackJobPoster } from '../slack/job-poster';
+import { PostgresInstallationStore } from '../slack/installation-store';
+import { Secrets } from '../core/secrets';
 import { findCommand, type ParsedArgs } from './commands';
 import { configOrExplain } from './config';
 
@@ -88,9 +90,15 @@ export async function digestRun(values: ParsedArgs['values'], deps: CommandDeps)
     }
     const target = settings.digest.channel ?? settings.kudosChannel;
     const logger = createLogger('warn', pino.destination(2));
-    const poster = deps.poster ?? posterFor(ws, config, logger, deps.sleep);
+    const poster = deps.poster ?? (await posterFor(db, ws, config, logger, deps.sleep));
     if (!poster) {
-      print(`Posting from the command line needs ${ws.platform === 'slack' ? 'SLACK_BOT_TOKEN' : 'a Slack workspace; Teams digests are posted by the running app'}.`);
+      print(
+        ws.platform !== 'slack'
+          ? 'Posting from the command line needs a Slack workspace; Teams digests are posted by the running app.'
+          : config.slack?.oauth
+            ? `Kudos is not installed in ${ws.external_id} any more (no stored installation), so nothing was posted.`
+            : 'Posting from the command line needs SLACK_BOT_TOKEN (or SLACK_CLIENT_ID and KUDOS_ENCRYPTION_KEY).',
+      );
       return 1;
     }
     const out = await postRunNow(
@@ -128,9 +136,22 @@ async function findWorkspace(handle: DatabaseHandle, key: string): Promise<Works
   return /^\d+$/.test(key) ? q.where('id', '=', Number(key)).executeTakeFirst() : q.where('external_id', '=', key).executeTakeFirst();
 }
 
-function posterFor(ws: WorkspaceRow, config: Config, logger: ReturnType<typeof createLogger>, sleep?: (ms: number) => Promise<void>): JobPoster | undefined {
-  if (ws.platform !== 'slack' || !config.slack?.botToken) return undefined;
-  const api = new SlackApi({ token: config.slack.botToken, apiUrl: config.slack.apiUrl, logger, sleep, proxy: config.proxy });
+/** A poster for the workspace with its token: SLACK_BOT_TOKEN, or the workspace's stored installation. */
+async function posterFor(
+  db: DatabaseHandle['db'],
+  ws: WorkspaceRow,
+  config: Config,
+  logger: ReturnType<typeof createLogger>,
+  sleep?: (ms: number) => Promise<void>,
+): Promise<JobPoster | undefined> {
+  if (ws.platform !== 'slack' || !config.slack) return undefined;
+  let token = config.slack.botToken;
+  if (!token && config.slack.oauth && config.encryption) {
+    const store = new PostgresInstallationStore(db, Secrets.fromText(config.encryption.key, config.encryption.previous));
+    token = ws.uninstalled_at ? undefined : (await store.findServing({ teamId: ws.external_id, enterpriseId: ws.enterprise_id }))?.botToken;
+  }
+  if (!token) return undefined;
+  const api = new SlackApi({ token, apiUrl: config.slack.apiUrl, logger, sleep, proxy: config.proxy });
   return SlackJobPoster.forOne(api, ws, logger);
 }
 

@@ -1,4 +1,8 @@
+import { randomBytes } from 'node:crypto';
+import type { Installation } from '@slack/oauth';
 import { loadConfig } from '../../src/config';
+import { Secrets } from '../../src/core/secrets';
+import { PostgresInstallationStore } from '../../src/slack/installation-store';
 import { digestCommand } from '../../src/cli/digest';
 import { DEMO_WORKSPACE, seedDemo } from '../../src/cli/seed-demo';
 import { createTestDb, testDatabases, type TestDb } from '../helpers/db';
@@ -65,6 +69,41 @@ describe.each(testDatabases())('npm run digest and npm run seed:demo on %s', (ki
     expect(second.text).toContain('The 2026-W47 digest was already posted to CDEMOKUDOS');
     expect(second.text).toContain('Nothing was posted.');
     expect(fake.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('--post with Add to Slack uses the workspace\'s stored installation, and says so when there is none', async () => {
+    const key = randomBytes(32).toString('base64');
+    const oauthConfig = loadConfig({
+      SLACK_CLIENT_ID: '1111.2222',
+      SLACK_CLIENT_SECRET: 'client-secret',
+      SLACK_STATE_SECRET: 'state-secret-0123456789',
+      SLACK_SIGNING_SECRET: 'secret',
+      KUDOS_ENCRYPTION_KEY: key,
+      SLACK_API_URL: fake.apiUrl,
+      LOG_LEVEL: 'silent',
+    });
+    const post = async (period: string) => {
+      out = [];
+      const code = await digestCommand(['--workspace', DEMO_WORKSPACE, '--period', period, '--post'], { config: oauthConfig, database: t, now: NOW, print: (l) => out.push(l), sleep: async () => undefined });
+      return { code, text: out.join('\n') };
+    };
+    const missing = await post('2026-W46');
+    expect(missing.code).toBe(1);
+    expect(missing.text).toContain(`Kudos is not installed in ${DEMO_WORKSPACE} any more`);
+
+    await new PostgresInstallationStore(t.db, Secrets.fromText(key)).storeInstallation({
+      team: { id: DEMO_WORKSPACE, name: 'Demo' },
+      enterprise: undefined,
+      isEnterpriseInstall: false,
+      user: { id: 'UINSTALLER', token: undefined, scopes: undefined },
+      bot: { token: 'xoxb-demo-installed', scopes: ['chat:write'], id: 'BDEMO', userId: 'UDEMOBOT' },
+      tokenType: 'bot',
+      authVersion: 'v2',
+    } as Installation<'v2', false>);
+    fake.reset();
+    const posted = await post('2026-W46');
+    expect(posted.code).toBe(0);
+    expect(fake.callsTo('chat.postMessage').map((c) => c.headers.authorization)).toEqual(['Bearer xoxb-demo-installed']);
   });
 
   it('refuses to post a week that is not over, and explains bad arguments', async () => {
