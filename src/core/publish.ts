@@ -1,4 +1,6 @@
-import type { PersonRow, WorkspaceRow } from '../db/schema';
+import type { Kysely } from 'kysely';
+import type { Database, Platform, PersonRow, WorkspaceRow } from '../db/schema';
+import { listWorkspacesWithDueWork } from '../db/queries/workspaces';
 import { claimDueDms, markDmsSent, queueDms, takeOverOwedDms } from '../db/queries/dm-outbox';
 import { claimLeftoverPosts, claimPost, loadKudosViews, settlePost } from '../db/queries/kudos';
 import { forgetNotice } from '../db/queries/campaigns';
@@ -151,6 +153,15 @@ export interface LeftoverSummary {
  * Publishes kudos an earlier stop left unpublished (also run on a timer): pending ones are posted; ones left
  * claimed are first looked for by the id they carry, and recorded where they are found, else posted.
  */
+/**
+ * The workspaces of a platform with leftover posts or DMs due now, for a sweep over a fleet: the sweep visits
+ * those, not every workspace in turn.
+ */
+export function workspacesWithDueWork(db: Kysely<Database>, platform: Platform, kind: 'leftovers' | 'dms', now: Date, limit = 50): Promise<WorkspaceRow[]> {
+  const work = kind === 'leftovers' ? { kind, now, recordedBefore: new Date(now.getTime() - LEFTOVER_AFTER_MS) } : { kind, now };
+  return listWorkspacesWithDueWork(db, platform, work, limit);
+}
+
 export async function publishLeftovers(deps: UseCaseDeps, workspace: WorkspaceRow): Promise<LeftoverSummary> {
   const now = deps.clock();
   const lease = new Date(now.getTime() + POST_LEASE_MS);

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { findWorkspace, listInstalledWorkspaces, listUninstalledBefore, lockIfUninstalledBefore, upsertWorkspace, type WorkspaceInput } from '../db/queries/workspaces';
+import { findWorkspace, listUninstalledBefore, lockIfUninstalledBefore, upsertWorkspace, type WorkspaceInput } from '../db/queries/workspaces';
 import type { Database, Platform, WorkspaceRow } from '../db/schema';
 import { DEFAULT_VALUES } from './values';
 
@@ -17,11 +17,6 @@ export function connectWorkspace(db: Kysely<Database>, input: WorkspaceInput): P
 export async function workspaceFor(db: Kysely<Database>, input: WorkspaceInput): Promise<WorkspaceRow> {
   const ws = await findWorkspace(db, input.platform, input.externalId);
   return ws && !ws.uninstalled_at ? ws : connectWorkspace(db, input);
-}
-
-/** The next page of a platform's installed workspaces (for work done for each of them in turn). */
-export function installedWorkspaces(db: Kysely<Database>, platform: Platform, afterId: number, limit: number): Promise<WorkspaceRow[]> {
-  return listInstalledWorkspaces(db, platform, afterId, limit);
 }
 
 /**

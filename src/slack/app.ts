@@ -203,10 +203,10 @@ export class SlackAdapter {
     await this.workspaces.stop();
   }
 
-  /** Publishes kudos an earlier stop left unposted or half-posted (also run on a timer), a page of workspaces at a time. */
+  /** Publishes kudos an earlier stop left unposted or half-posted (also run on a timer), in the workspaces that have some. */
   async publishLeftovers(): Promise<number> {
     let done = 0;
-    for (const ctx of await this.workspaces.nextToSweep()) {
+    for (const ctx of await this.workspaces.toSweep('leftovers')) {
       const found = await publishLeftovers(ctx.core(), ctx.workspace());
       if (found.published || found.found) this.opts.logger.info({ ...found, workspace: ctx.workspace().external_id }, 'published kudos left over by an earlier stop');
       done += found.published + found.found;
@@ -217,7 +217,7 @@ export class SlackAdapter {
   /** Sends recipient DMs whose batch is due (also run on a timer). */
   async flushDms(): Promise<number> {
     let sent = 0;
-    for (const ctx of await this.workspaces.nextToSweep()) sent += await sendDueDms(ctx.core(), ctx.workspace());
+    for (const ctx of await this.workspaces.toSweep('dms')) sent += await sendDueDms(ctx.core(), ctx.workspace());
     return sent;
   }
 

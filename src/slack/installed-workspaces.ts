@@ -1,6 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { SlackOAuthConfig } from '../config';
-import { deleteExpiredWorkspaces, installedWorkspaces, workspaceFor } from '../core/workspaces';
+import { workspacesWithDueWork } from '../core/publish';
+import { deleteExpiredWorkspaces, workspaceFor } from '../core/workspaces';
 import { deleteSlackInstallation, markSlackWorkspacesUninstalled } from '../db/queries/installations';
 import type { WorkspaceRow } from '../db/schema';
 import { SlackApi, SlackCallError } from './api';
@@ -15,7 +16,7 @@ export const CONTEXTS_KEPT = 1_000;
 const CONTEXT_TTL_MS = 5 * 60_000;
 /** A rotating token is refreshed when it has less than this left (Slack issues them for 12 hours). */
 const REFRESH_BEFORE_MS = 2 * 60 * 60_000;
-/** Workspaces swept for leftover posts and due DMs per tick: the whole fleet in turn, a page at a time. */
+/** Workspaces swept per tick for leftover posts, or for due DMs (those with such work now). */
 const SWEEP_PAGE = 50;
 
 interface Kept {
@@ -34,7 +35,6 @@ interface Kept {
  */
 export class InstalledWorkspaces implements SlackWorkspaces {
   private readonly kept = new Map<string, Kept>();
-  private sweptUpTo = 0;
 
   constructor(
     private readonly shared: SharedParts,
@@ -72,14 +72,17 @@ export class InstalledWorkspaces implements SlackWorkspaces {
 
   async forPayload(body: Record<string, unknown>): Promise<SlackContext | undefined> {
     const refs = payloadTeams(body);
-    const teamId = refs.teamIds[0] ?? null;
+    const org = isEnterpriseInstall(body);
+    // An org-wide install's events are authorized for the org, with no team: the workspace is the envelope's team.
+    const envelopeTeam = org && body.type === 'event_callback' && typeof body.team_id === 'string' && body.team_id ? body.team_id : undefined;
+    const teamId = envelopeTeam ?? refs.teamIds[0] ?? null;
     const enterpriseId = refs.enterpriseIds[0] ?? null;
     const externalId = teamId ?? enterpriseId;
     if (!externalId) return undefined;
     const key = `${enterpriseId ?? ''}/${externalId}`;
     const hit = this.keep(key);
     if (hit) return hit;
-    const found = await this.opts.store.findServing({ teamId, enterpriseId, isEnterpriseInstall: isEnterpriseInstall(body) });
+    const found = await this.opts.store.findServing({ teamId, enterpriseId, isEnterpriseInstall: org });
     if (!found) return undefined;
     const ws = await workspaceFor(this.shared.db, {
       platform: 'slack',
@@ -105,9 +108,8 @@ export class InstalledWorkspaces implements SlackWorkspaces {
     return ws.platform === 'slack';
   }
 
-  async nextToSweep(): Promise<SlackContext[]> {
-    const page = await installedWorkspaces(this.shared.db, 'slack', this.sweptUpTo, SWEEP_PAGE);
-    this.sweptUpTo = page.length < SWEEP_PAGE ? 0 : page[page.length - 1].id;
+  async toSweep(kind: 'leftovers' | 'dms'): Promise<SlackContext[]> {
+    const page = await workspacesWithDueWork(this.shared.db, 'slack', kind, this.shared.clock(), SWEEP_PAGE);
     const found: SlackContext[] = [];
     for (const ws of page) {
       const ctx = await this.forWorkspace(ws);

@@ -37,8 +37,8 @@ export interface SlackWorkspaces {
   forWorkspace(ws: WorkspaceRow): Promise<SlackContext | undefined>;
   /** True when scheduled posts for this workspace are this source's to make (no database call). */
   serves(ws: WorkspaceRow): boolean;
-  /** The next few workspaces to sweep for leftover posts and due DMs (round robin over the whole fleet). */
-  nextToSweep(): Promise<SlackContext[]>;
+  /** The workspaces to sweep for leftover posts, or for DMs due: those that have such work now. */
+  toSweep(kind: 'leftovers' | 'dms'): Promise<SlackContext[]>;
   /** The workspaces met lately (whose App Homes may have refreshes waiting). */
   recent(): Iterable<SlackContext>;
   /** Deletes the data of workspaces uninstalled longer ago than the grace period; the ids deleted. */
@@ -153,7 +153,7 @@ export class SingleWorkspace implements SlackWorkspaces {
     return this.ctx?.workspace().id === ws.id;
   }
 
-  async nextToSweep(): Promise<SlackContext[]> {
+  async toSweep(): Promise<SlackContext[]> {
     return this.ctx ? [this.ctx] : [];
   }
 

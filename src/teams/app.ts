@@ -6,9 +6,9 @@ import type { Clock } from '../core/clock';
 import type { CoreDeps } from '../core/give';
 import { rememberSender } from '../core/people';
 import type { UseCaseDeps } from '../core/ports';
-import { publishLeftovers, sendDueDms } from '../core/publish';
+import { publishLeftovers, sendDueDms, workspacesWithDueWork } from '../core/publish';
 import type { Directory } from '../core/types';
-import { installedWorkspaces, workspaceFor } from '../core/workspaces';
+import { workspaceFor } from '../core/workspaces';
 import type { Database, PersonRow, WorkspaceRow } from '../db/schema';
 import type { Logger } from '../logger';
 import type { Background } from '../server/background';
@@ -41,7 +41,7 @@ export interface TeamsAdapterOptions {
  * and kudos cards and DMs a stop left behind are sent.
  */
 const SWEEP_INTERVAL_MS = 60_000;
-/** Tenants visited per tick for leftover cards and due DMs (the next tick goes on where this one stopped). */
+/** Tenants visited per tick for leftover cards, and for due DMs: those that have such work, by id. */
 const WORKSPACES_PER_TICK = 25;
 
 /** Activities stored in the inbox and processed once; invokes are answered directly, anything else ignored. */
@@ -62,7 +62,6 @@ export class TeamsAdapter {
   private readonly inbox: Inbox;
   private sweeper: NodeJS.Timeout | undefined;
   /** The last tenant the timer looked after (tenants are visited in id order, a page per tick). */
-  private visitedUpTo = 0;
 
   constructor(private readonly opts: TeamsAdapterOptions) {
     this.adapter = createCloudAdapter(opts.config, opts.logger, opts.tokenCheck);
@@ -115,21 +114,28 @@ export class TeamsAdapter {
 
   /**
    * Kudos a stop left unposted (the core looks for nothing it cannot check: Teams cannot list a conversation, so
-   * a post cut short is reported, not made twice) and DMs whose time has come, for a page of tenants per tick.
+   * a post cut short is reported, not made twice) and DMs whose time has come, in the tenants that have such
+   * work (a page of them per tick).
    */
   async publishUnfinished(): Promise<void> {
-    const page = await installedWorkspaces(this.opts.db, 'teams', this.visitedUpTo, WORKSPACES_PER_TICK);
-    this.visitedUpTo = page.length < WORKSPACES_PER_TICK ? 0 : page[page.length - 1].id;
-    for (const ws of page) {
-      const deps = this.coreDeps(NO_TURN_DIRECTORY);
-      try {
-        const { published, found } = await publishLeftovers(deps, ws);
-        if (published || found) this.opts.logger.info({ tenant: ws.external_id, published, found }, 'posted kudos cards left behind');
-        await sendDueDms(deps, ws);
-      } catch (err) {
-        this.opts.logger.error({ err, tenant: ws.external_id }, 'posting what was left behind failed; the next tick tries again');
+    const now = this.opts.clock();
+    const deps = this.coreDeps(NO_TURN_DIRECTORY);
+    const each = async (kind: 'leftovers' | 'dms', work: (ws: WorkspaceRow) => Promise<void>) => {
+      for (const ws of await workspacesWithDueWork(this.opts.db, 'teams', kind, now, WORKSPACES_PER_TICK)) {
+        try {
+          await work(ws);
+        } catch (err) {
+          this.opts.logger.error({ err, tenant: ws.external_id }, 'posting what was left behind failed; the next tick tries again');
+        }
       }
-    }
+    };
+    await each('leftovers', async (ws) => {
+      const { published, found } = await publishLeftovers(deps, ws);
+      if (published || found) this.opts.logger.info({ tenant: ws.external_id, published, found }, 'posted kudos cards left behind');
+    });
+    await each('dms', async (ws) => {
+      await sendDueDms(deps, ws);
+    });
   }
 
   private coreDeps(directory: Directory): UseCaseDeps {

@@ -218,6 +218,20 @@ describe.each(testDatabases())('several Slack workspaces on %s', (kind) => {
     expect(kudosPosts().every((c) => c.headers.authorization === `Bearer ${tokens.E0ORG}`)).toBe(true);
     expect(kudosPosts()).toHaveLength(3);
     expect((await thanks('T0ELSE', '<@UALICE> for the offsite', { user_id: 'UGIVER', enterprise_id: 'E0OTHER' })).status).toBe(401);
+
+    // An event of the org-wide install is authorized for the org (no team): it belongs to the envelope's workspace.
+    const opened = await post(
+      JSON.stringify(
+        eventEnvelope(
+          { type: 'app_home_opened', user: 'UGIVER', tab: 'home' },
+          { teamId: 'T0TWO', authorizations: [{ enterprise_id: 'E0ORG', team_id: null, user_id: 'UBOTORG', is_bot: true, is_enterprise_install: true }], extra: { enterprise_id: 'E0ORG' } },
+        ),
+      ),
+    );
+    expect(opened.status).toBe(200);
+    expect(await db.db.selectFrom('event_inbox').select('workspace_id').execute()).toEqual([{ workspace_id: two.id }]);
+    expect(fake.callsTo('views.publish').map((c) => c.headers.authorization)).toEqual([`Bearer ${tokens.E0ORG}`]);
+    expect(await workspace('E0ORG')).toBeUndefined();
   });
 
   it('rotates an expiring token with its refresh token, stores the new one sealed, and uses it', async () => {
@@ -264,7 +278,13 @@ describe.each(testDatabases())('several Slack workspaces on %s', (kind) => {
     expect((await workspace('T0AAA'))!.uninstalled_at).not.toBeNull();
     expect(await db.db.selectFrom('slack_installation').select('install_key').execute()).toEqual([{ install_key: 'T0BBB' }]);
 
-    // Nothing more from A is accepted or posted; B carries on.
+    // Nothing more from A is accepted or posted; B carries on. A kudos of each left unposted (a stop mid-publish):
+    // the sweep posts B's, and A's stays as it is.
+    await db.db.updateTable('kudos').set({ post_status: 'pending', post_ts: null, post_lease_until: null, created_at: new Date(now.getTime() - 10 * 60_000) }).execute();
+    fake.reset();
+    expect(await app.kudos.slack!.publishLeftovers()).toBe(1);
+    expect(kudosPosts().map((c) => c.headers.authorization)).toEqual([`Bearer ${tokens.T0BBB}`]);
+    expect((await kudosIn('T0AAA')).map((k) => k.post_status)).toEqual(['pending']);
     fake.reset();
     expect((await thanks('T0AAA', '<@UBOB> for the migration plan', { user_id: 'UGIVER' })).status).toBe(401);
     expect((await thanks('T0BBB', '<@UBOB> for the demo', { user_id: 'UGIVER' })).status).toBe(200);

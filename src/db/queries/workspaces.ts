@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Database, Platform, WorkspaceRow } from '../schema';
 import type { ValueSeed } from '../../core/values';
 
@@ -59,18 +59,6 @@ export async function getWorkspace(db: Kysely<Database>, id: number): Promise<Wo
   return db.selectFrom('workspace').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
 }
 
-/** Installed workspaces of a platform, a page at a time (by id, after `afterId`). */
-export async function listInstalledWorkspaces(db: Kysely<Database>, platform: Platform, afterId: number, limit: number): Promise<WorkspaceRow[]> {
-  return db
-    .selectFrom('workspace')
-    .selectAll()
-    .where('platform', '=', platform)
-    .where('uninstalled_at', 'is', null)
-    .where('id', '>', afterId)
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-}
 
 /** Workspaces of a platform uninstalled before `cutoff` (their grace period over), oldest first. */
 export async function listUninstalledBefore(db: Kysely<Database>, platform: Platform, cutoff: Date, limit: number): Promise<WorkspaceRow[]> {
@@ -88,4 +76,37 @@ export async function listUninstalledBefore(db: Kysely<Database>, platform: Plat
 export async function lockIfUninstalledBefore(trx: Kysely<Database>, workspaceId: number, cutoff: Date): Promise<boolean> {
   const row = await trx.selectFrom('workspace').select('id').where('id', '=', workspaceId).where('uninstalled_at', '<', cutoff).forUpdate().executeTakeFirst();
   return !!row;
+}
+
+/**
+ * A platform's installed workspaces that have publishing work due (up to `limit`, by id): kudos whose post is
+ * unsettled and no longer held (`leftovers`), or DMs due (`dms`: owed on a kudos row, or waiting in the
+ * outbox). One read for any size of fleet, on the partial indexes those columns have.
+ */
+export async function listWorkspacesWithDueWork(
+  db: Kysely<Database>,
+  platform: Platform,
+  work: { kind: 'leftovers'; now: Date; recordedBefore: Date } | { kind: 'dms'; now: Date },
+  limit: number,
+): Promise<WorkspaceRow[]> {
+  const due =
+    work.kind === 'leftovers'
+      ? sql<{ workspace_id: number }>`
+          select workspace_id from kudos
+          where post_status in ('pending', 'posting')
+            and (post_lease_until <= ${work.now} or (post_lease_until is null and created_at <= ${work.recordedBefore}))`
+      : sql<{ workspace_id: number }>`
+          select workspace_id from kudos where dms_due_at is not null and dms_due_at <= ${work.now}
+          union
+          select workspace_id from dm_outbox
+          where sent_at is null and due_at <= ${work.now} and (locked_until is null or locked_until < ${work.now})`;
+  return db
+    .selectFrom('workspace')
+    .selectAll()
+    .where('platform', '=', platform)
+    .where('uninstalled_at', 'is', null)
+    .where(sql<boolean>`id in (${due})`)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }
