@@ -39,8 +39,9 @@ export class Jobs {
   /** Starts the minute tick, and catches up at once on what came due while this replica was down. */
   start(background: Background): void {
     if (this.ticker) return;
-    this.ticker = startTicker((now) => this.runNow(now), { clock: this.deps.clock, logger: this.deps.logger });
-    background.run('scheduled jobs catch-up', () => this.runNow());
+    const ticker = startTicker((now) => this.runNow(now), { clock: this.deps.clock, logger: this.deps.logger });
+    this.ticker = ticker;
+    background.run('scheduled jobs catch-up', () => ticker.tickNow());
   }
 
   async stop(): Promise<void> {

@@ -24,6 +24,19 @@ export interface NewRun {
   target: string | null;
 }
 
+/** The earliest time a run of these workspaces, left for a later attempt, may be tried again (after `now`). */
+export async function earliestRetry(db: Kysely<Database>, workspaceIds: number[], now: Date): Promise<Date | undefined> {
+  if (!workspaceIds.length) return undefined;
+  const row = await db
+    .selectFrom('job_run')
+    .select((eb) => eb.fn.min('next_attempt_at').as('at'))
+    .where('status', '=', 'claimed')
+    .where('workspace_id', 'in', workspaceIds)
+    .where('next_attempt_at', '>', now)
+    .executeTakeFirst();
+  return row?.at ? new Date(row.at) : undefined;
+}
+
 /** A run's claim key as one string (workspace, kind, period). */
 export function runKey(workspaceId: number, kind: string, periodKey: string): string {
   return `${workspaceId}/${kind}/${periodKey}`;

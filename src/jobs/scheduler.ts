@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import { JobPostError, type DueRun, type JobPoster, type JobSource } from './ports';
 import {
   claimNewRun,
+  earliestRetry,
   existingRuns,
   findRun,
   markFinished,
@@ -57,6 +58,8 @@ export interface TickSummary {
   skipped: number;
   /** Runs left for a later attempt. */
   retrying: number;
+  /** When the earliest run left for later may be tried again (set when `retrying`). */
+  nextAttemptAt?: Date;
 }
 
 /** Longer than any single attempt can take (a few API calls, each waiting at most a minute for a rate limit). */
@@ -66,7 +69,7 @@ export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_MAX_ATTEMPTS = 8;
 const MAX_BACKOFF_MS = 60 * 60_000;
 
-type Outcome = keyof TickSummary | 'none';
+type Outcome = 'posted' | 'failed' | 'skipped' | 'retrying' | 'none';
 
 export async function runDueJobs(deps: SchedulerDeps): Promise<TickSummary> {
   const now = deps.clock();
@@ -124,6 +127,7 @@ export async function runDueJobs(deps: SchedulerDeps): Promise<TickSummary> {
       deps.logger.error({ err, workspace: runs[0]!.workspace.id }, 'scheduled jobs failed for a workspace');
     }
   });
+  if (summary.retrying) summary.nextAttemptAt = await earliestRetry(deps.db, [...served.keys()], now);
   if (summary.posted || summary.failed || summary.skipped || summary.retrying) deps.logger.info({ ...summary }, 'scheduled jobs ran');
   return summary;
 }
