@@ -58,7 +58,7 @@ export interface TickSummary {
   skipped: number;
   /** Runs left for a later attempt. */
   retrying: number;
-  /** When the earliest run left for later may be tried again (set when `retrying`). */
+  /** When the earliest run left for later (by any tick) may be tried again; unset when none is waiting. */
   nextAttemptAt?: Date;
 }
 
@@ -127,7 +127,9 @@ export async function runDueJobs(deps: SchedulerDeps): Promise<TickSummary> {
       deps.logger.error({ err, workspace: runs[0]!.workspace.id }, 'scheduled jobs failed for a workspace');
     }
   });
-  if (summary.retrying) summary.nextAttemptAt = await earliestRetry(deps.db, [...served.keys()], now);
+  // Runs left for later, by this tick or an earlier one: the ticker wakes for the first of them.
+  const nextAttemptAt = await earliestRetry(deps.db, [...served.keys()], now);
+  if (nextAttemptAt) summary.nextAttemptAt = nextAttemptAt;
   if (summary.posted || summary.failed || summary.skipped || summary.retrying) deps.logger.info({ ...summary }, 'scheduled jobs ran');
   return summary;
 }
@@ -206,7 +208,8 @@ async function processRun(deps: SchedulerDeps, ctx: RunContext & { run: JobRunRo
     // Refused for now (JobPostError): nothing was posted. Anything else: it may have been.
     const refused = err instanceof JobPostError;
     const code = refused ? err.code : errorText(err);
-    return retryLater(deps, run, now, { status: refused ? 'claimed' : 'posting', code, afterSec: refused ? err.opts.retryAfterSec : undefined });
+    // Retry-After counts from Slack's answer, not from the start of a tick that may have run for a while.
+    return retryLater(deps, run, deps.clock(), { status: refused ? 'claimed' : 'posting', code, afterSec: refused ? err.opts.retryAfterSec : undefined });
   }
   await markPosted(db, run.id, ref, now);
   log.info({ messageRef: ref }, 'scheduled post sent');
