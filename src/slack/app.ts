@@ -82,7 +82,9 @@ export class SlackAdapter {
   constructor(private readonly opts: SlackAdapterOptions) {
     const { config, logger } = opts;
     const homeOptions: SlackHomeOptions = { seedAdmins: opts.seedAdmins, campaigns: opts.campaigns, ...opts.home };
-    this.shared = { db: opts.db, clock: opts.clock, logger, background: opts.background, campaignKeyAt: opts.campaignKeyAt, home: homeOptions };
+    // KUDOS_ADMINS names the admins of the one workspace; with Add to Slack each workspace's admins are its own.
+    const home = config.botToken ? homeOptions : { ...homeOptions, seedAdmins: [] };
+    this.shared = { db: opts.db, clock: opts.clock, logger, background: opts.background, campaignKeyAt: opts.campaignKeyAt, home };
     const now = () => opts.clock().getTime();
     if (config.botToken) {
       // HTTPS_PROXY / HTTP_PROXY / NO_PROXY for the Web API and response_url posts alike.

@@ -4,6 +4,7 @@ import { seedAdmins, slackSeedAdmins } from '../core/admin';
 import type { Clock } from '../core/clock';
 import type { CoreDeps } from '../core/give';
 import { connectWorkspace } from '../core/workspaces';
+import { markSlackWorkspacesUninstalled } from '../db/queries/installations';
 import type { Database, WorkspaceRow } from '../db/schema';
 import type { Logger } from '../logger';
 import type { Background } from '../server/background';
@@ -168,7 +169,7 @@ export class SingleWorkspace implements SlackWorkspaces {
 
   /** The one workspace: its history kept, scheduled posts stopped (they check uninstalled_at). */
   private async markUninstalled(ws: WorkspaceRow): Promise<void> {
-    await this.shared.db.updateTable('workspace').set({ uninstalled_at: this.shared.clock() }).where('id', '=', ws.id).execute();
+    await markSlackWorkspacesUninstalled(this.shared.db, { teamId: ws.external_id }, this.shared.clock());
     this.shared.logger.warn({ workspace: ws.external_id }, 'Kudos was uninstalled from the workspace');
   }
 

@@ -90,6 +90,8 @@ describe.each(testDatabases())('several Slack workspaces on %s', (kind) => {
         SLACK_STATE_SECRET: 'state-secret-8c1e5b0a9f3d7e21',
         KUDOS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
         UNINSTALL_GRACE_DAYS: '30',
+        // Names the admins of one workspace only; with Add to Slack each workspace's admins are its own.
+        KUDOS_ADMINS: 'UGIVER',
       },
     });
   });
@@ -148,6 +150,9 @@ describe.each(testDatabases())('several Slack workspaces on %s', (kind) => {
 
     // A setting changed in one workspace leaves the other as it was: a one-a-day allowance in A only.
     const wsA = (await workspace('T0AAA'))!;
+    // KUDOS_ADMINS makes nobody an admin of an installed workspace, and seeds no admin list.
+    expect((await app.kudos.slack!.contextForWorkspace(wsA))!.home.operatorAdmins()).toEqual([]);
+    await expect((await app.kudos.slack!.contextForWorkspace(wsA))!.home.checkAdmin('UGIVER')).resolves.toMatchObject({ admin: false });
     await saveSetting(db.db, { workspaceId: wsA.id, key: 'allowancePerDay', value: 2, expectedVersion: 0, actorId: null });
     const refusedA = await thanks('T0AAA', '<@UCAROL> for the coffee run', { user_id: 'UGIVER' });
     const givenB = await thanks('T0BBB', '<@UCAROL> for the coffee run', { user_id: 'UGIVER' });
