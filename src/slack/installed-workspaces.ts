@@ -9,7 +9,6 @@ import type { SlackContext } from './context';
 import { payloadTeams, workspaceContext, type SharedParts, type SlackWorkspaces } from './workspaces';
 import type { PostgresInstallationStore, ServingInstallation } from './installation-store';
 
-
 /** How many workspaces' contexts are kept in memory (each holds a client and its App Home refreshes). */
 export const CONTEXTS_KEPT = 1_000;
 /** A kept context is built again after this long (names, a token rotated by another replica). */

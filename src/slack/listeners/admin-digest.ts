@@ -13,7 +13,6 @@ import { digestMessage } from '../blocks/digest';
 import type { HomeNotice } from '../blocks/home';
 import { HOME_ACTION, slackDate } from '../blocks/home-kit';
 import { failureReason } from '../blocks/home-runs';
-import type { SlackContext } from '../context';
 import { contextOf } from '../workspaces';
 import { SlackJobPoster } from '../job-poster';
 

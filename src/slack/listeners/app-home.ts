@@ -1,7 +1,6 @@
 import type { App, BlockAction, ButtonAction, Context } from '@slack/bolt';
 import { noteHomeOpened, setMyPreference } from '../../core/preferences';
 import { HOME_ACTION } from '../blocks/home-kit';
-import type { SlackContext } from '../context';
 import { contextOf } from '../workspaces';
 
 interface HomeOpenedEvent {

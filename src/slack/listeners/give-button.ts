@@ -1,7 +1,6 @@
 import type { App, BlockAction } from '@slack/bolt';
 import { SlackCallError } from '../api';
 import { GIVE_BUTTON_ACTION } from '../blocks/digest';
-import type { SlackContext } from '../context';
 import { contextOf } from '../workspaces';
 import { openGiveModal } from './give-modal';
 

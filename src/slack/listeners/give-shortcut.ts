@@ -1,6 +1,5 @@
 import type { App, MessageShortcut } from '@slack/bolt';
 import { SlackCallError } from '../api';
-import type { SlackContext } from '../context';
 import { contextOf } from '../workspaces';
 import { permalinkFor } from '../identity';
 import { openGiveModal } from './give-modal';
