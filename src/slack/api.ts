@@ -65,6 +65,9 @@ const TIERS: Readonly<Record<string, string>> = {
   'conversations.history': 'tier3',
   'conversations.replies': 'tier3',
   'auth.test': 'tier4',
+  'conversations.open': 'tier3',
+  'files.getUploadURLExternal': 'tier4',
+  'files.completeUploadExternal': 'tier4',
 };
 
 export function rateLimitTier(method: string): string {
@@ -182,6 +185,21 @@ export class SlackApi {
     });
     await res.body.dump();
     if (res.statusCode < 200 || res.statusCode >= 300) throw new Error(`response_url answered ${res.statusCode}`);
+  }
+
+  /**
+   * Sends a file's bytes to the upload URL Slack handed out (files.getUploadURLExternal): a plain POST of the
+   * content, through the same connections and proxy as the Web API. The URL is its own credential.
+   */
+  async uploadTo(url: string, content: Buffer | NodeJS.ReadableStream, length: number): Promise<void> {
+    const res = await request(url, {
+      method: 'POST',
+      dispatcher: this.agent,
+      headers: { 'content-type': 'application/octet-stream', 'content-length': String(length) },
+      body: content as Buffer,
+    });
+    await res.body.dump();
+    if (res.statusCode < 200 || res.statusCode >= 300) throw new SlackCallError('files.upload', `http_${res.statusCode}`);
   }
 
   postMessage(args: Record<string, unknown>): Promise<WebAPICallResult & { ts?: string; channel?: string }> {

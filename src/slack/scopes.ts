@@ -10,6 +10,8 @@ export const BOT_SCOPES: readonly string[] = Object.freeze([
   'reactions:read',
   'users:read',
   'channels:join',
+  'im:write',
+  'files:write',
   'channels:history',
   'groups:history',
 ]);

@@ -83,6 +83,7 @@ export class FakeSlack {
 
   reset(): void {
     this.calls.length = 0;
+    this.files.clear();
     this.responses.length = 0;
     this.overrides = [];
     this.messages.length = 0;
@@ -122,11 +123,21 @@ export class FakeSlack {
     return new Promise((resolve) => this.waiters.push({ test: pred, resolve }));
   }
 
+  /** Files uploaded (files.getUploadURLExternal, then the bytes), by file id; `sharedTo` once completed. */
+  readonly files = new Map<string, { filename: string; length: number; bytes: Buffer; sharedTo?: string; title?: string; comment?: string }>();
+
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
     const raw = Buffer.concat(chunks).toString('utf8');
     const url = req.url ?? '/';
+    if (url.startsWith('/upload/')) {
+      const file = this.files.get(url.slice('/upload/'.length));
+      if (!file) return void res.writeHead(404).end();
+      file.bytes = Buffer.concat(chunks);
+      this.record({ method: 'file_upload', params: { id: url.slice('/upload/'.length), length: file.bytes.length }, headers: req.headers });
+      return void res.writeHead(200, { 'content-type': 'text/plain' }).end('OK - ' + file.bytes.length);
+    }
     if (url.startsWith('/respond/')) {
       // Failures and holds apply to response_urls too, under the method name 'response_url'.
       const body = raw ? JSON.parse(raw) : {};
@@ -222,6 +233,22 @@ export class FakeSlack {
         return { ok: true, view: { id: `V${++this.tsCounter}`, hash: 'h' } };
       case 'conversations.join':
         return { ok: true, channel: { id: p.channel } };
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(p.users).replace(/^U/, '')}` } };
+      case 'files.getUploadURLExternal': {
+        const id = `F${++this.tsCounter}`;
+        this.files.set(id, { filename: String(p.filename), length: Number(p.length), bytes: Buffer.alloc(0) });
+        return { ok: true, upload_url: `http://127.0.0.1:${this.port}/upload/${id}`, file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const list = (typeof p.files === 'string' ? JSON.parse(p.files) : p.files) as Array<{ id: string; title?: string }>;
+        for (const f of list) {
+          const file = this.files.get(f.id);
+          if (!file || file.bytes.length !== file.length) return { ok: false, error: 'file_not_found' };
+          Object.assign(file, { sharedTo: String(p.channel_id), title: f.title, comment: p.initial_comment });
+        }
+        return { ok: true, files: list.map((f) => ({ id: f.id, title: f.title })) };
+      }
       case 'apps.connections.open':
         return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'invalid_auth' };
       case 'conversations.history': {

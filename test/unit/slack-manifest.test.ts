@@ -183,6 +183,9 @@ const REQUIRED_BOT_SCOPES: readonly string[] = [
   'reactions:read',
   'users:read',
   'channels:join',
+  // Exports are sent as files into the person's DM with Kudos.
+  'im:write',
+  'files:write',
   // A scheduled post interrupted between posting and recording is looked for in its channel's latest
   // messages (one call, rare) rather than posted twice.
   'channels:history',
@@ -202,6 +205,8 @@ const SCOPE_USES: Readonly<Record<string, { methods?: readonly string[]; events?
   'reactions:read': { events: ['reaction_added', 'reaction_removed'] },
   'users:read': { methods: ['users.info'] },
   'channels:join': { methods: ['conversations.join'] },
+  'im:write': { methods: ['conversations.open'] },
+  'files:write': { methods: ['files.getUploadURLExternal', 'files.completeUploadExternal'] },
   'channels:history': { methods: ['conversations.history', 'conversations.replies'] },
   'groups:history': { methods: ['conversations.history', 'conversations.replies'] },
 };
@@ -210,7 +215,7 @@ const SCOPE_USES: Readonly<Record<string, { methods?: readonly string[]; events?
  * The bot scopes each Web API method needs (any one of them suffices; history in a private channel needs
  * groups:history, which is why both are requested). A method called in src/ that is missing here is reported,
  * so a new call comes with its scope. `chat.postMessage` to a user id (a DM, landing in the Messages tab)
- * needs only chat:write: `im:write` is for conversations.open, which Kudos does not call.
+ * needs only chat:write: `im:write` is for conversations.open, which Kudos calls only to share an export file.
  */
 const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'auth.test': [],
@@ -223,6 +228,9 @@ const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'chat.update': ['chat:write'],
   'users.info': ['users:read'],
   'conversations.join': ['channels:join'],
+  'conversations.open': ['im:write'],
+  'files.getUploadURLExternal': ['files:write'],
+  'files.completeUploadExternal': ['files:write'],
   'conversations.history': ['channels:history', 'groups:history'],
   'conversations.replies': ['channels:history', 'groups:history'],
 };
@@ -650,7 +658,7 @@ describe('Slack app manifest', () => {
     });
 
     it('does not request scopes for calls Kudos does not make', () => {
-      for (const unused of ['team:read', 'channels:read', 'groups:read', 'im:write']) expect(scopes).not.toContain(unused);
+      for (const unused of ['team:read', 'channels:read', 'groups:read', 'files:read', 'im:history']) expect(scopes).not.toContain(unused);
     });
   });
 
