@@ -33,6 +33,16 @@ export interface SlackOAuthStateTable {
   expires_at: Timestamp;
 }
 
+/** A link to download one person's own kudos (GET /export/<token>): only the token's sha256 is kept. */
+export interface ExportLinkTable {
+  /** sha256 (hex) of the link's token; the token itself is never stored. */
+  token_hash: string;
+  workspace_id: number;
+  person_id: number;
+  created_at: Generated<Timestamp>;
+  expires_at: Timestamp;
+}
+
 export interface SlackInstallationTable {
   id: Generated<number>;
   /** The team's workspace; null for an org-wide install, which serves each workspace of the org. */
@@ -270,6 +280,7 @@ export interface Database {
   conversation_ref: ConversationRefTable;
   reaction_state: ReactionStateTable;
   dm_outbox: DmOutboxTable;
+  export_link: ExportLinkTable;
 }
 
 export type WorkspaceRow = Selectable<WorkspaceTable>;
