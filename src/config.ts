@@ -25,6 +25,7 @@ const schema = z
   .object({
     PORT: z.coerce.number().int().min(0).max(65535).default(3000),
     HOST: optionalString,
+    PUBLIC_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
     DATABASE_URL: optionalString.pipe(z.url({ protocol: /^postgres(ql)?$/ }).optional()),
     DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
     DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5_000),
@@ -74,6 +75,14 @@ const schema = z
       } catch (err) {
         ctx.addIssue({ code: 'custom', path: [name], message: err instanceof Error ? err.message : String(err) });
       }
+    }
+    if (env.PUBLIC_URL && URL.canParse(env.PUBLIC_URL)) {
+      // Download links carry a secret: only https, but for a browser on the same machine (local development).
+      const u = new URL(env.PUBLIC_URL);
+      if (u.protocol !== 'https:' && !['localhost', '127.0.0.1', '[::1]'].includes(u.hostname)) {
+        ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'must start with https:// (http:// only for localhost)' });
+      }
+      if (u.search || u.hash) ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'must have no ?query or #fragment: it is the address people reach Kudos at' });
     }
     if (env.KUDOS_ENCRYPTION_KEY_PREVIOUS && !env.KUDOS_ENCRYPTION_KEY) {
       ctx.addIssue({ code: 'custom', path: ['KUDOS_ENCRYPTION_KEY'], message: 'is required when KUDOS_ENCRYPTION_KEY_PREVIOUS is set (the new key seals, the previous ones only open)' });
@@ -170,6 +179,8 @@ export type LogFormat = 'json' | 'pretty';
 export interface Config {
   readonly port: number;
   readonly host: string | undefined;
+  /** Where people reach this server (PUBLIC_URL), without a trailing slash; download links start with it. */
+  readonly publicUrl: string | undefined;
   readonly databaseUrl: string | undefined;
   readonly databasePoolMax: number;
   /** Postgres only: see DatabaseTimeouts in db/connect.ts. */
@@ -231,6 +242,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = readProcessEnv()): Config {
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
     databaseUrl: e.DATABASE_URL,
     databasePoolMax: e.DATABASE_POOL_MAX,
     databaseTimeouts: Object.freeze({ connectMs: e.DATABASE_CONNECT_TIMEOUT_MS, queryMs: e.DATABASE_QUERY_TIMEOUT_MS, idleMs: e.DATABASE_IDLE_TIMEOUT_MS }),
