@@ -6,6 +6,7 @@ import { connectDatabase, type DatabaseHandle } from './db/connect';
 import { migrateToLatest, migrationsPending } from './db/migrate';
 import type { Logger } from './logger';
 import { Background } from './server/background';
+import { ExportRoute } from './server/export-route';
 import { HttpServer } from './server/http';
 import { readiness } from './server/readiness';
 import { SlackAdapter } from './slack/app';
@@ -101,8 +102,10 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
         seedAdmins: config.seedAdmins, campaigns: { activeCampaignAt, challengeProgress }, scheduler: () => jobs.deps })
     : undefined;
   const teams = config.teams
-    ? new TeamsAdapter({ config: config.teams, db: database.db, logger, clock, background, seedAdmins: config.seedAdmins, campaignKeyAt })
+    ? new TeamsAdapter({ config: config.teams, db: database.db, logger, clock, background, seedAdmins: config.seedAdmins, campaignKeyAt, publicUrl: config.publicUrl })
     : undefined;
+  // A person's own kudos through the short-lived links `export` sends in Teams.
+  const exportLink = teams ? new ExportRoute({ db: database.db, logger, clock }) : undefined;
   // "Add to Slack" (several-workspace mode): the install page and Slack's redirect back, into the same store.
   const slackInstall =
     slack?.installations && config.slack?.oauth
@@ -133,6 +136,7 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
         }),
       slack,
       slackInstall,
+      exportLink,
       teams,
     },
     logger,

@@ -1,5 +1,6 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { EXPORT_LINK_PATH } from '../core/export-links';
 import type { Logger } from '../logger';
 
 export interface RouteReply {
@@ -15,6 +16,8 @@ export interface Routes {
   slack?: { handleHttp(headers: IncomingHttpHeaders, rawBody: Buffer): Promise<RouteReply> };
   /** GET /slack/install and GET /slack/oauth_redirect ("Add to Slack"): handles the response itself. */
   slackInstall?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> };
+  /** GET /export/<token> (a person's own kudos, through a short-lived link): handles the response itself. */
+  exportLink?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> };
   /** POST /api/messages (Teams): handles the response itself. */
   teams?: { handleHttp(req: IncomingMessage, res: ServerResponse, rawBody: Buffer): Promise<void> };
 }
@@ -43,7 +46,7 @@ export class HttpServer {
       this.inFlight++;
       this.handle(req, res)
         .catch((err: unknown) => {
-          this.logger.error({ err, path: req.url }, 'request failed');
+          this.logger.error({ err, path: loggablePath(req.url) }, 'request failed');
           if (!res.headersSent) send(res, { status: 500, body: 'internal error' });
           else res.end();
         })
@@ -91,6 +94,11 @@ export class HttpServer {
       if (!this.routes.slackInstall) return send(res, { status: 404, body: 'Installing Kudos in several Slack workspaces is not configured (set SLACK_CLIENT_ID; see the README)' });
       return this.routes.slackInstall.handle(req, res);
     }
+    if (path.startsWith(EXPORT_LINK_PATH)) {
+      if (req.method !== 'GET') return send(res, { status: 405, headers: { allow: 'GET' } });
+      if (!this.routes.exportLink) return send(res, { status: 404, body: 'not found' });
+      return this.routes.exportLink.handle(req, res);
+    }
     if (path === '/slack/events' || path === '/api/messages') {
       if (req.method !== 'POST') return send(res, { status: 405, headers: { allow: 'POST' } });
       const body = await readBody(req);
@@ -104,6 +112,11 @@ export class HttpServer {
     }
     send(res, { status: 404, body: 'not found' });
   }
+}
+
+/** A request's path for the logs: an export link's token is a secret, so it is left out. */
+export function loggablePath(url: string | undefined): string | undefined {
+  return url?.startsWith(EXPORT_LINK_PATH) ? `${EXPORT_LINK_PATH}…` : url;
 }
 
 function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {

@@ -32,6 +32,8 @@ export interface TeamsAdapterOptions {
   background: Background;
   seedAdmins: readonly string[];
   campaignKeyAt?: CoreDeps['campaignKeyAt'];
+  /** PUBLIC_URL: where download links point (`export`); unset, none are made. */
+  publicUrl?: string;
   /** Tests only: where signing keys come from and how long checking a token may take. */
   tokenCheck?: TokenCheckOptions;
 }
@@ -73,6 +75,7 @@ export class TeamsAdapter {
       adapter: this.adapter,
       seedAdmins: opts.seedAdmins,
       campaignKeyAt: opts.campaignKeyAt,
+      publicUrl: opts.publicUrl,
     };
     this.notifier = new TeamsNotifier(this.ctx);
     this.inbox = new Inbox({ db: opts.db, clock: opts.clock, logger: opts.logger, platform: 'teams' });

@@ -20,6 +20,8 @@ export interface TeamsContext {
   /** KUDOS_ADMINS: admins in every tenant, whatever the settings say. */
   seedAdmins: readonly string[];
   campaignKeyAt?: CoreDeps['campaignKeyAt'];
+  /** PUBLIC_URL: where download links point (`export`); unset, none are made. */
+  publicUrl?: string;
 }
 
 /** One inbound activity, with what every handler needs resolved once. */
