@@ -28,13 +28,15 @@ import { tellPrivately } from '../conversations';
 import type { TeamsContext, Turn } from '../context';
 import { turnReply } from '../notifier';
 import { plainCommand, thanksTextFromActivity } from '../text';
+import { exportOwnKudos } from './export';
 import { showSettings, submitSettingsMessage } from './settings';
 
 const SETTINGS_WORDS = new Set(['settings', 'setting', 'admin', 'config']);
+const EXPORT_WORDS = new Set(['export', 'download', 'my data']);
 
 /**
  * A message to the bot: `@Kudos thanks @Alice @Bob for … #value` in a channel, group chat or personal chat, or
- * `help`, `stats`, `undo`, `settings`. Classic `Action.Submit` from a card arrives here too (empty text, a value).
+ * `help`, `stats`, `undo`, `settings`, `export`. Classic `Action.Submit` from a card arrives here too (empty text, a value).
  */
 export async function onMessage(ctx: TeamsContext, turn: Turn): Promise<void> {
   const a = turn.tc.activity;
@@ -42,7 +44,9 @@ export async function onMessage(ctx: TeamsContext, turn: Turn): Promise<void> {
     if ((a.value as { kudosAction?: unknown }).kudosAction === SAVE_SETTINGS_VERB) return submitSettingsMessage(ctx, turn, a.value as Record<string, unknown>);
     return;
   }
-  if (SETTINGS_WORDS.has(plainCommand(a))) return showSettings(ctx, turn);
+  const command = plainCommand(a);
+  if (SETTINGS_WORDS.has(command)) return showSettings(ctx, turn);
+  if (EXPORT_WORDS.has(command.replace(/\s+/g, ' '))) return exportOwnKudos(ctx, turn);
   const parsed = parseThanks(thanksTextFromActivity(a));
   switch (parsed.kind) {
     case 'open_modal':
