@@ -84,6 +84,8 @@ export interface PersonTable {
   created_at: Generated<Timestamp>;
   /** When they last opened the app's Home (Slack): only such Homes are refreshed after kudos. */
   home_opened_at: Generated<Timestamp | null>;
+  /** When they were erased (core/erasure.ts): name and profile gone for good, kudos kept under a placeholder. */
+  erased_at: Timestamp | null;
 }
 
 export interface ValueTable {
