@@ -62,7 +62,7 @@ export async function resolvePeople(
         out.set(id, { person: null, found: false });
         return;
       }
-      out.set(id, { person: await upsertPerson(db, workspace.id, profile, now), found: true });
+      out.set(id, { person: await upsertPerson(db, workspace.id, keepErased(profile, cached), now), found: true });
     }),
   );
   return out;
@@ -93,10 +93,19 @@ export async function rememberSender(
   now: Date,
 ): Promise<PersonRow> {
   const [known] = await findPeople(db, workspace.id, [externalId]);
-  const profile = describe(known);
+  const profile = keepErased(describe(known), known);
   const fresh = known?.profile_fetched_at && now.getTime() - new Date(known.profile_fetched_at).getTime() < PROFILE_TTL_MS;
   if (known && fresh && profile.displayName === known.display_name && profile.timeZone === known.time_zone) return known;
   return upsertPerson(db, workspace.id, profile, now);
+}
+
+/**
+ * The platform's profile as it may be stored for someone Kudos knows: an erased person (core/erasure.ts) keeps
+ * the placeholder name and the cleared profile; only what the platform owns (deactivated, bot, admin) follows it.
+ */
+export function keepErased(profile: Profile, known: PersonRow | undefined): Profile {
+  if (!known?.erased_at) return profile;
+  return { ...profile, displayName: known.display_name, timeZone: known.time_zone, platformData: known.platform_data };
 }
 
 /** Whether a person gets DMs from Kudos: they have not turned them off, and they are a person who can read them. */
