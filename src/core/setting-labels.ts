@@ -13,6 +13,7 @@ export const SETTING_LABELS: Readonly<Record<SettingKey, string>> = Object.freez
   reactionEmoji: 'Reaction emoji',
   observances: 'Observances',
   admins: 'Admins',
+  retention: 'Data retention',
 });
 
 /** Parts of a setting, by path (`digest.timeZone`), where an error names one field rather than the setting. */
@@ -29,6 +30,9 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = Object.freeze({
   'observances.announceDaysBefore': 'Days announced ahead',
   'observances.reminderTiming': 'Reminder day',
   'observances.postTime': 'Observance posting time',
+  'retention.eventBodyDays': 'Days platform events are kept',
+  'retention.messageMonths': 'Months kudos messages are kept',
+  'retention.eraseDeactivatedAfterDays': 'Days before people who left are erased',
 });
 
 /** A setting's or a field's name; an unknown key is shown as it is. */

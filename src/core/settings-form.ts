@@ -24,6 +24,7 @@ export const FORM_FIELDS: Readonly<Record<SettingKey, readonly string[]>> = Obje
   reactionEmoji: ['emoji'],
   observances: ['builtIn', ...BUILT_IN_KEYS.map((k) => `prompt:${k}`), 'channel', 'announceDaysBefore', 'reminderTiming', 'postTime'],
   admins: ['admins'],
+  retention: ['eventBodyDays', 'messageMonths', 'eraseDeactivatedAfterDays'],
 });
 
 export type FormResult<K extends SettingKey> = { ok: true; value: Settings[K] } | { ok: false; errors: Record<string, string> };
@@ -126,6 +127,27 @@ function readValue(key: SettingKey, form: SettingForm, current: Settings, errors
     case 'admins': {
       const ids = f.list('admins');
       return ids ? [...new Set(ids)] : current.admins;
+    }
+    case 'retention': {
+      const r = current.retention;
+      /** A whole number in [min, max]; empty is null where `none` says what that means, else an error. */
+      const whole = (field: keyof typeof r, min: number, max: number, unit: string, none?: string): number | null => {
+        const raw = f.text(field);
+        if (raw === undefined) return r[field];
+        const problem = `Use a whole number of ${unit} from ${min} to ${max}${none ? `, or leave it empty ${none}` : ''}.`;
+        if (!raw) {
+          if (none) return null;
+          errors[field] = problem;
+          return r[field];
+        }
+        if (!WHOLE.test(raw) || Number(raw) < min || Number(raw) > max) errors[field] = problem;
+        return Number(raw);
+      };
+      return {
+        eventBodyDays: whole('eventBodyDays', 1, 365, 'days'),
+        messageMonths: whole('messageMonths', 1, 120, 'months', 'to keep messages'),
+        eraseDeactivatedAfterDays: whole('eraseDeactivatedAfterDays', 1, 3650, 'days', 'to keep the people who left'),
+      };
     }
   }
 }

@@ -30,6 +30,22 @@ export const digestSettingsSchema = z.object({
 });
 export type DigestSettings = z.infer<typeof digestSettingsSchema>;
 
+/** How long Kudos keeps what people sent it; the nightly retention run (jobs/retention-job.ts) applies it. */
+const wholeNumber = (min: number, max: number, unit: string, orNone = '') => {
+  const message = `use a whole number of ${unit} from ${min} to ${max}${orNone}`;
+  return z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message });
+};
+
+export const retentionSettingsSchema = z.object({
+  /** Days a processed platform delivery (its raw body) is kept. */
+  eventBodyDays: wholeNumber(1, 365, 'days'),
+  /** Months a kudos keeps its message text; null = forever. The kudos, its recipients and values stay. */
+  messageMonths: wholeNumber(1, 120, 'months', ', or none to keep messages').nullable(),
+  /** Days after someone is deactivated that their personal data is erased; null = never. */
+  eraseDeactivatedAfterDays: wholeNumber(1, 3650, 'days', ', or none to keep them').nullable(),
+});
+export type RetentionSettings = z.infer<typeof retentionSettingsSchema>;
+
 export const SETTING_SCHEMAS = {
   /** Recipients per giver per local day; null = unlimited. */
   allowancePerDay: z.number().int().min(1).max(1000).nullable(),
@@ -43,6 +59,8 @@ export const SETTING_SCHEMAS = {
   observances: observanceSettingsSchema,
   /** Platform user ids of admins kept by Kudos (besides the platform's own owners and admins). */
   admins: z.array(z.string().min(1).max(100)).max(200),
+  /** What is kept, and for how long. */
+  retention: retentionSettingsSchema,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;
@@ -65,6 +83,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze<Settings>({
   },
   observances: DEFAULT_OBSERVANCE_SETTINGS,
   admins: [],
+  retention: { eventBodyDays: 7, messageMonths: null, eraseDeactivatedAfterDays: null },
 });
 
 export function isSettingKey(key: string): key is SettingKey {

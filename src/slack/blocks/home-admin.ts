@@ -14,7 +14,7 @@ import { emoji, listJoin, mention, mrkdwnEscape, truncate } from './text';
 /** The admin part of the App Home: every setting with its Edit button, the values, the digest, the audit log. */
 
 /** The settings an admin edits from the Home, in the order shown. */
-export const HOME_SETTINGS = ['kudosChannel', 'digest', 'allowancePerDay', 'minMessageLength', 'valueRequired', 'reactionEmoji', 'observances', 'admins'] as const;
+export const HOME_SETTINGS = ['kudosChannel', 'digest', 'allowancePerDay', 'minMessageLength', 'valueRequired', 'reactionEmoji', 'observances', 'admins', 'retention'] as const;
 export type HomeSettingKey = (typeof HOME_SETTINGS)[number];
 
 /** The keys of settings that have a form on the Home. */
@@ -160,6 +160,12 @@ function settingSummary(key: HomeSettingKey, a: AdminHome): string {
       const listed = ids.length ? `${ids.join(', ')}${more ? ` and ${more} more` : ''}` : 'Nobody listed';
       const operator = a.operatorAdmins.length ? `; named by the operator: ${a.operatorAdmins.slice(0, 5).map(mention).join(', ')}` : '';
       return `${listed}${operator}; plus Slack's workspace owners and admins.`;
+    }
+    case 'retention': {
+      const r = s.retention;
+      const messages = r.messageMonths === null ? 'kept' : `cleared after ${plural(r.messageMonths, 'month')}`;
+      const people = r.eraseDeactivatedAfterDays === null ? 'kept' : `erased ${plural(r.eraseDeactivatedAfterDays, 'day')} after they leave`;
+      return `Events kept ${plural(r.eventBodyDays, 'day')}; kudos messages ${messages}; people who left ${people}.`;
     }
   }
 }

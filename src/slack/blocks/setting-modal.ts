@@ -125,6 +125,24 @@ function settingBlocks(key: HomeSettingKey, s: Settings, ctx: SettingModalContex
         context(`Slack workspace owners and admins can always manage Kudos.${operator}`),
       ];
     }
+    case 'retention': {
+      const r = s.retention;
+      const shown = (n: number | null) => (n === null ? '' : String(n));
+      return [
+        input('eventBodyDays', 'Keep the events Slack sent for (days)', textInput(String(r.eventBodyDays), { max_length: 3 }), {
+          hint: 'Each message, reaction and click Kudos receives is kept while it is handled; after this many days it is deleted. From 1 to 365.',
+        }),
+        input('messageMonths', 'Keep kudos messages for (months)', textInput(shown(r.messageMonths), { placeholder: plain('Forever'), max_length: 3 }), {
+          optional: true,
+          hint: 'After this, the text of a kudos is cleared; the kudos still counts, with its recipients and values. From 1 to 120, or empty to keep messages.',
+        }),
+        input('eraseDeactivatedAfterDays', 'Erase people who left after (days)', textInput(shown(r.eraseDeactivatedAfterDays), { placeholder: plain('Never'), max_length: 4 }), {
+          optional: true,
+          hint: 'Days after someone is deactivated in Slack that their personal data is erased. From 1 to 3650, or empty to keep it.',
+        }),
+        context('Kudos checks these every night at 03:00 in the workspace time zone.'),
+      ];
+    }
   }
 }
 

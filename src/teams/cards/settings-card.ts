@@ -8,7 +8,7 @@ export const SAVE_SETTINGS_VERB = 'saveSettings';
 export const NONE = '-';
 
 /** The settings this card edits; the rest (observances, reaction emoji) keep their values. */
-export const CARD_KEYS = ['allowancePerDay', 'minMessageLength', 'valueRequired', 'kudosChannel', 'digest', 'admins'] as const satisfies readonly SettingKey[];
+export const CARD_KEYS = ['allowancePerDay', 'minMessageLength', 'valueRequired', 'kudosChannel', 'digest', 'admins', 'retention'] as const satisfies readonly SettingKey[];
 export type CardKey = (typeof CARD_KEYS)[number];
 
 /**
@@ -26,6 +26,9 @@ export const CARD_INPUTS = Object.freeze({
   digestTime: { key: 'digest', field: 'time' },
   digestTimeZone: { key: 'digest', field: 'timeZone' },
   admins: { key: 'admins', field: 'admins' },
+  retentionEventBodyDays: { key: 'retention', field: 'eventBodyDays' },
+  retentionMessageMonths: { key: 'retention', field: 'messageMonths' },
+  retentionEraseDeactivatedAfterDays: { key: 'retention', field: 'eraseDeactivatedAfterDays' },
 } as const satisfies Record<string, { key: CardKey; field: string }>);
 export type CardInputId = keyof typeof CARD_INPUTS;
 
@@ -112,6 +115,33 @@ export function settingsCard(input: SettingsCardInput): AdaptiveCard {
       isMultiSelect: true,
       choices: peopleChoices(input.people, s.admins),
       value: s.admins.join(','),
+    },
+    textBlock(`**${SETTING_LABELS.retention}**`, { spacing: 'Medium' }),
+    {
+      type: 'Input.Number',
+      id: 'retentionEventBodyDays',
+      label: 'Days the messages and clicks Teams sent are kept (1 to 365)',
+      min: 1,
+      max: 365,
+      value: s.retention.eventBodyDays,
+    },
+    {
+      type: 'Input.Number',
+      id: 'retentionMessageMonths',
+      label: 'Months kudos messages are kept (empty: forever; the kudos still count)',
+      min: 1,
+      max: 120,
+      placeholder: 'Forever',
+      value: s.retention.messageMonths ?? undefined,
+    },
+    {
+      type: 'Input.Number',
+      id: 'retentionEraseDeactivatedAfterDays',
+      label: 'Days after people leave that their data is erased (empty: never)',
+      min: 1,
+      max: 3650,
+      placeholder: 'Never',
+      value: s.retention.eraseDeactivatedAfterDays ?? undefined,
     },
   );
   const withErrors = body.flatMap((el): CardElement[] => {
