@@ -7,19 +7,19 @@ import type { Logger } from '../logger';
 import type { Background } from '../server/background';
 import { CAMPAIGN_JOBS } from './campaign-jobs';
 import { digestJob } from './digest-job';
-import type { JobPoster, JobSource } from './ports';
+import type { JobPoster, ScheduledJob } from './ports';
 import { startTicker, type Ticker } from './schedule';
 import { runDueJobs, type SchedulerDeps, type TickSummary } from './scheduler';
 
 /** Every job source the app runs: the digest, then Customer Service Week and the observances. */
-export const JOB_SOURCES: readonly JobSource[] = [digestJob, ...CAMPAIGN_JOBS];
+export const JOB_SOURCES: readonly ScheduledJob[] = [digestJob, ...CAMPAIGN_JOBS];
 
 /** The scheduler as the composition root holds it: the tick, the timer, and a way to run a tick now. */
 export class Jobs {
   readonly deps: SchedulerDeps;
   private ticker: Ticker | undefined;
 
-  constructor(opts: { db: Kysely<Database>; posters: readonly JobPoster[]; clock: Clock; logger: Logger; graceHours: number; sources?: readonly JobSource[] }) {
+  constructor(opts: { db: Kysely<Database>; posters: readonly JobPoster[]; clock: Clock; logger: Logger; graceHours: number; sources?: readonly ScheduledJob[]; useCaseDeps?: SchedulerDeps['useCaseDeps'] }) {
     this.deps = {
       db: opts.db,
       posters: opts.posters,
@@ -28,6 +28,7 @@ export class Jobs {
       logger: opts.logger.child({ component: 'jobs' }),
       graceHours: opts.graceHours,
       replicaId: `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`,
+      ...(opts.useCaseDeps ? { useCaseDeps: opts.useCaseDeps } : {}),
     };
   }
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CampaignPost } from '../core/campaigns';
+import type { UseCaseDeps } from '../core/ports';
 import type { DigestData } from '../core/digest';
 import type { Settings } from '../core/settings';
 import type { Database, JobRunRow, Platform, WorkspaceRow } from '../db/schema';
@@ -12,6 +13,9 @@ import type { Database, JobRunRow, Platform, WorkspaceRow } from '../db/schema';
  *   are sources.
  * - A JobPoster delivers a JobMessage on one platform. Slack implements it with chat.postMessage, Teams with
  *   a proactive message; each renders the message with its own pure renderer.
+ *
+ * - A JobTask is due like a source but posts nothing: it does its work (the nightly retention run) and says
+ *   what it did. It needs no channel; its run is finished as 'posted' with no message_ref.
  *
  * The scheduler (scheduler.ts) claims each (workspace, kind, period key) once in `job_run`, so any number of
  * replicas post a run once; see there for retries and crash recovery.
@@ -85,4 +89,32 @@ export interface JobSource {
   due(workspace: WorkspaceRow, settings: Settings, now: Date): DueRun[];
   /** Builds the message for a claimed run; called again on each retry (content is rebuilt, not stored). */
   build(ctx: BuildContext): Promise<BuildResult>;
+}
+
+/**
+ * Work done on schedule instead of a post, claimed exactly like one. `run` is called again when a run is taken
+ * over (its holder crashed) or fails unexpectedly, so it must be idempotent. It returns a short summary for the
+ * log (counts only, never people's words).
+ */
+export interface JobTask {
+  /** Stored in job_run.kind; unique among sources and tasks. */
+  readonly kind: string;
+  /** As JobSource.due; the target is ignored (null). */
+  due(workspace: WorkspaceRow, settings: Settings, now: Date): DueRun[];
+  run(ctx: TaskContext): Promise<string>;
+}
+
+export interface TaskContext extends BuildContext {
+  /**
+   * The core's use-case dependencies for this workspace (its platform's notifier, to redraw posts), when the
+   * app supplies them (SchedulerDeps.useCaseDeps); work that needs them is left undone without them.
+   */
+  useCase?: UseCaseDeps;
+}
+
+/** Anything the scheduler runs: a post or a task. */
+export type ScheduledJob = JobSource | JobTask;
+
+export function isJobTask(job: ScheduledJob): job is JobTask {
+  return 'run' in job && typeof job.run === 'function';
 }

@@ -11,6 +11,8 @@ import type { Database, JobRunRow } from '../db/schema';
  *      ▼           ▼
  *   failed     failed (refused for good, or the post cannot be confirmed)        skipped (quiet week, missed)
  *
+ * A task (JobTask: work instead of a post) goes from claimed straight to posted, with no message_ref (markTaskDone).
+ *
  * While claimed or posting, `next_attempt_at` is the holder's lease: when it passes (the holder crashed, or a
  * retry is due), any replica may take the run over, atomically (`for update skip locked`).
  * `claimed_at` is when the run last entered 'posting' (or was claimed): a lower bound for finding its post.
@@ -173,6 +175,19 @@ export async function markPosted(db: Kysely<Database>, id: number, messageRef: s
     .set({ status: 'posted', message_ref: messageRef, finished_at: now, next_attempt_at: null, last_error: null })
     .where('id', '=', id)
     .execute();
+}
+
+/** Finishes a task's run (it posted nothing) if this replica still holds it; false when another took it over. */
+export async function markTaskDone(db: Kysely<Database>, id: number, by: string, now: Date): Promise<boolean> {
+  const row = await db
+    .updateTable('job_run')
+    .set({ status: 'posted', message_ref: null, finished_at: now, next_attempt_at: null, last_error: null })
+    .where('id', '=', id)
+    .where('claimed_by', '=', by)
+    .where('status', '=', 'claimed')
+    .returning('id')
+    .executeTakeFirst();
+  return !!row;
 }
 
 export async function markFinished(db: Kysely<Database>, id: number, status: 'failed' | 'skipped', reason: string, now: Date): Promise<void> {

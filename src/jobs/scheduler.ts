@@ -1,10 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock';
+import type { UseCaseDeps } from '../core/ports';
 import type { Settings } from '../core/settings';
 import { loadSettings, loadSettingsOf } from '../core/settings-store';
 import type { Database, JobRunRow, WorkspaceRow } from '../db/schema';
 import type { Logger } from '../logger';
-import { JobPostError, type DueRun, type JobPoster, type JobSource } from './ports';
+import { isJobTask, JobPostError, type DueRun, type JobPoster, type JobSource, type JobTask, type ScheduledJob } from './ports';
 import {
   claimNewRun,
   earliestRetry,
@@ -12,6 +13,7 @@ import {
   findRun,
   markFinished,
   markPosted,
+  markTaskDone,
   markPosting,
   reclaimDueRuns,
   reclaimFinishedRun,
@@ -32,12 +34,17 @@ import {
  *   3. a run found in 'posting' (its holder crashed) first asks the poster whether its post exists, and only
  *      posts if it certainly does not; when that cannot be told, the run is reported failed, not re-posted.
  * An occurrence older than the grace window when first seen is recorded as skipped, not posted late.
+ *
+ * A task (JobTask: the nightly retention run) is claimed the same way but posts nothing: the holder runs it and
+ * finishes the run as 'posted' without a message_ref. It never enters 'posting': a holder that crashed mid-task
+ * leaves a 'claimed' run whose lease brings it back, and the task runs again (tasks are idempotent).
  */
 
 export interface SchedulerDeps {
   db: Kysely<Database>;
   posters: readonly JobPoster[];
-  sources: readonly JobSource[];
+  /** What is scheduled: posts (JobSource) and tasks (JobTask). */
+  sources: readonly ScheduledJob[];
   clock: Clock;
   logger: Logger;
   /** How late a missed run may still be posted (config JOB_GRACE_HOURS). */
@@ -50,6 +57,8 @@ export interface SchedulerDeps {
   maxAttempts?: number;
   /** Workspaces processed at once (DEFAULT_CONCURRENCY). */
   concurrency?: number;
+  /** The core's use-case dependencies of a workspace, for tasks that change people's data (TaskContext.useCase). */
+  useCaseDeps?: (workspace: WorkspaceRow) => UseCaseDeps | undefined;
 }
 
 export interface TickSummary {
@@ -58,6 +67,8 @@ export interface TickSummary {
   skipped: number;
   /** Runs left for a later attempt. */
   retrying: number;
+  /** Tasks (not posts) run to the end; unset when none ran. */
+  ran?: number;
   /** When the earliest run left for later (by any tick) may be tried again; unset when none is waiting. */
   nextAttemptAt?: Date;
 }
@@ -69,13 +80,14 @@ export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_MAX_ATTEMPTS = 8;
 const MAX_BACKOFF_MS = 60 * 60_000;
 
-type Outcome = 'posted' | 'failed' | 'skipped' | 'retrying' | 'none';
+type Outcome = 'posted' | 'ran' | 'failed' | 'skipped' | 'retrying' | 'none';
 
 export async function runDueJobs(deps: SchedulerDeps): Promise<TickSummary> {
   const now = deps.clock();
   const summary: TickSummary = { posted: 0, failed: 0, skipped: 0, retrying: 0 };
   const count = (o: Outcome) => {
-    if (o !== 'none') summary[o]++;
+    if (o === 'ran') summary.ran = (summary.ran ?? 0) + 1;
+    else if (o !== 'none') summary[o]++;
   };
   const workspaces = await deps.db.selectFrom('workspace').selectAll().where('uninstalled_at', 'is', null).orderBy('id').execute();
   const served = new Map<number, { workspace: WorkspaceRow; poster: JobPoster }>();
@@ -130,14 +142,14 @@ export async function runDueJobs(deps: SchedulerDeps): Promise<TickSummary> {
   // Runs left for later, by this tick or an earlier one: the ticker wakes for the first of them.
   const nextAttemptAt = await earliestRetry(deps.db, [...served.keys()], now);
   if (nextAttemptAt) summary.nextAttemptAt = nextAttemptAt;
-  if (summary.posted || summary.failed || summary.skipped || summary.retrying) deps.logger.info({ ...summary }, 'scheduled jobs ran');
+  if (summary.posted || summary.ran || summary.failed || summary.skipped || summary.retrying) deps.logger.info({ ...summary }, 'scheduled jobs ran');
   return summary;
 }
 
 interface RunContext {
   workspace: WorkspaceRow;
   poster: JobPoster;
-  source: JobSource;
+  source: ScheduledJob;
   settings: Settings;
   now: Date;
 }
@@ -155,11 +167,12 @@ async function startRun(deps: SchedulerDeps, ctx: RunContext & { due: DueRun }):
   return guarded(deps, claimed, () => processRun(deps, { ...ctx, run: claimed }));
 }
 
-/** Posts one run this replica holds, handling every way that can go (used by the tick and by postRunNow). */
+/** Posts (or, for a task, runs) one run this replica holds, handling every way that can go (used by the tick and by postRunNow). */
 async function processRun(deps: SchedulerDeps, ctx: RunContext & { run: JobRunRow }): Promise<Outcome> {
   const { db, logger } = deps;
   const { workspace, poster, source, settings, run, now } = ctx;
   const log = logger.child({ runId: run.id, workspace: workspace.id, kind: run.kind, period: run.period_key });
+  if (isJobTask(source)) return runTask(deps, { ...ctx, source }, log);
   const target = run.target;
   if (!target) {
     await markFinished(db, run.id, 'failed', 'no_channel', now);
@@ -182,12 +195,7 @@ async function processRun(deps: SchedulerDeps, ctx: RunContext & { run: JobRunRo
     }
   }
 
-  const max = deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  if (run.attempts > max) {
-    // Unexpected errors (not refusals) end an attempt without a retry time; the lease brings the run back.
-    await markFinished(db, run.id, 'failed', `gave up after ${max} attempts: ${run.last_error ?? 'unexpected error'}`, now);
-    return 'failed';
-  }
+  if (await gaveUp(deps, run, now)) return 'failed';
 
   const built = await source.build({ db, workspace, settings, run, now });
   if ('skip' in built) {
@@ -214,6 +222,31 @@ async function processRun(deps: SchedulerDeps, ctx: RunContext & { run: JobRunRo
   await markPosted(db, run.id, ref, now);
   log.info({ messageRef: ref }, 'scheduled post sent');
   return 'posted';
+}
+
+/**
+ * Unexpected errors (not refusals) end an attempt without a retry time; the lease brings the run back, until
+ * it has been tried too often: then it is finished as failed.
+ */
+async function gaveUp(deps: SchedulerDeps, run: JobRunRow, now: Date): Promise<boolean> {
+  const max = deps.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+  if (run.attempts <= max) return false;
+  await markFinished(deps.db, run.id, 'failed', `gave up after ${max} attempts: ${run.last_error ?? 'unexpected error'}`, now);
+  return true;
+}
+
+/**
+ * Runs a task this replica holds and finishes its run. No poster is used and no channel is needed. An error
+ * leaves the run claimed (see guarded): the lease brings it back and the task runs again, up to maxAttempts.
+ */
+async function runTask(deps: SchedulerDeps, ctx: RunContext & { run: JobRunRow; source: JobTask }, log: Logger): Promise<Outcome> {
+  const { workspace, source, settings, run, now } = ctx;
+  if (await gaveUp(deps, run, now)) return 'failed';
+  const summary = await source.run({ db: deps.db, workspace, settings, run, now, useCase: deps.useCaseDeps?.(workspace) });
+  // Taken over meanwhile (this holder outlived its lease): the new holder runs it again and finishes it.
+  if (!(await markTaskDone(deps.db, run.id, deps.replicaId, now))) return 'none';
+  log.info({ summary }, 'scheduled task done');
+  return 'ran';
 }
 
 async function retryLater(
@@ -292,7 +325,8 @@ export async function postRunNow(
   const settings = await loadSettings(deps.db, workspace.id);
   const outcome = await processRun(deps, { workspace, poster, source, settings, run: held, now });
   const after = (await findRun(deps.db, workspace.id, source.kind, due.periodKey))!;
-  if (outcome === 'posted') return { status: 'posted', run: after };
+  // 'ran' is a task's outcome; postRunNow is given sources, which post.
+  if (outcome === 'posted' || outcome === 'ran') return { status: 'posted', run: after };
   if (outcome === 'none') return { status: 'in_progress', run: after };
   return { status: outcome, run: after };
 }
