@@ -80,6 +80,36 @@ ${DATABASE_NOTE}`,
     run: async (args) => (await import('./digest.js')).digestMain(args),
   },
   {
+    name: 'export',
+    summary: "export a workspace's kudos (or one person's) as CSV or JSON",
+    help: `Usage: kudos export --workspace <id> [--from <YYYY-MM-DD>] [--to <YYYY-MM-DD>] [--format csv|json]
+                    [--person <user id>] [--output <file>]
+
+  --workspace  the workspace: its number in Kudos, or its Slack team / Teams tenant id
+  --from       the first day to export (UTC; default: the first kudos)
+  --to         the last day to export, included (UTC; default: the latest kudos)
+  --format     csv (the default: RFC 4180, a header row, CRLF line ends) or json (an array of objects)
+  --person     only the kudos this person gave or received (their Slack or Teams user id), with their role
+  --output     write to this file instead of standard output
+
+One row per kudos, oldest first: id, created_at, source, channel_id, giver and giver_name, recipients and
+recipient_names (";"-separated in CSV), values, message, campaign_key, withdrawn_at, withdrawn_by and
+withdrawn_by_name. Times are UTC ISO 8601. CSV cells that a spreadsheet would run as a formula (starting with
+= + - @, a tab or a carriage return) start with an apostrophe; JSON keeps every text exactly.
+
+${DATABASE_NOTE}`,
+    options: {
+      ...HELP,
+      workspace: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      format: { type: 'string' },
+      person: { type: 'string' },
+      output: { type: 'string', short: 'o' },
+    },
+    run: async (args) => (await import('./export.js')).exportMain(args),
+  },
+  {
     name: 'seed-demo',
     summary: 'add a demo workspace with four weeks of kudos (replaces an earlier demo, nothing else)',
     help: `Usage: kudos seed-demo
