@@ -8,11 +8,12 @@ import type { Background } from '../server/background';
 import { CAMPAIGN_JOBS } from './campaign-jobs';
 import { digestJob } from './digest-job';
 import type { JobPoster, ScheduledJob } from './ports';
+import { retentionJob } from './retention-job';
 import { startTicker, type Ticker } from './schedule';
 import { runDueJobs, type SchedulerDeps, type TickSummary } from './scheduler';
 
-/** Every job source the app runs: the digest, then Customer Service Week and the observances. */
-export const JOB_SOURCES: readonly ScheduledJob[] = [digestJob, ...CAMPAIGN_JOBS];
+/** Every job the app runs: the digest, then Customer Service Week and the observances, then the nightly retention run. */
+export const JOB_SOURCES: readonly ScheduledJob[] = [digestJob, ...CAMPAIGN_JOBS, retentionJob];
 
 /** The scheduler as the composition root holds it: the tick, the timer, and a way to run a tick now. */
 export class Jobs {

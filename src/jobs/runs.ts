@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, JobRunRow } from '../db/schema';
+import { RETENTION_KIND } from './retention-job';
 
 /**
  * Claims and state changes over `job_run`. One row per (workspace, kind, period key), unique: inserting it
@@ -221,12 +222,16 @@ export async function findRun(db: Kysely<Database>, workspaceId: number, kind: s
     .executeTakeFirst();
 }
 
-/** The latest runs of a workspace, newest first (the admin view: what was posted, what failed and why). */
+/** Runs that post nothing, left out of the admin view of scheduled posts (one a night would crowd it). */
+export const TASK_KINDS: readonly string[] = [RETENTION_KIND];
+
+/** The latest scheduled posts of a workspace, newest first (the admin view: what was posted, what failed and why). */
 export async function listRecentRuns(db: Kysely<Database>, workspaceId: number, limit = 20): Promise<JobRunRow[]> {
   return db
     .selectFrom('job_run')
     .selectAll()
     .where('workspace_id', '=', workspaceId)
+    .where('kind', 'not in', TASK_KINDS)
     .orderBy('due_at', 'desc')
     .orderBy('id', 'desc')
     .limit(limit)
