@@ -5,6 +5,7 @@ import { systemClock, type Clock } from './core/clock';
 import { connectDatabase, type DatabaseHandle } from './db/connect';
 import { migrateToLatest, migrationsPending } from './db/migrate';
 import type { Logger } from './logger';
+import type { UseCaseDeps } from './core/ports';
 import { Background } from './server/background';
 import { ExportRoute } from './server/export-route';
 import { HttpServer } from './server/http';
@@ -162,7 +163,15 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
   const posters: JobPoster[] = [];
   if (slack) posters.push(slack.jobPoster());
   if (teams) posters.push(new TeamsJobPoster(teams.ctx));
-  const jobs = new Jobs({ db: database.db, posters, clock, logger, graceHours: config.jobGraceHours });
+  const jobs = new Jobs({
+    db: database.db,
+    posters,
+    clock,
+    logger,
+    graceHours: config.jobGraceHours,
+    // Scheduled work that acts like a person would (the nightly erasure of people who left redraws their posts).
+    useCaseDeps: async (ws): Promise<UseCaseDeps | undefined> => (ws.platform === 'slack' ? (await slack?.contextForWorkspace(ws))?.core() : teams?.backgroundDeps()),
+  });
   if (config.schedulerEnabled) jobs.start(background);
 
   let stopping: Promise<void> | undefined;

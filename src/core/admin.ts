@@ -4,7 +4,7 @@ import { insertAudit } from '../db/queries/audit';
 import { findPeople, upsertPerson } from '../db/queries/people';
 import { listPeopleByName } from '../db/queries/teams';
 import type { Clock } from './clock';
-import { PROFILE_TTL_MS } from './people';
+import { keepErased, PROFILE_TTL_MS } from './people';
 import type { SettingKey, Settings, SettingsSnapshot } from './settings';
 import { loadSettingsSnapshot, saveSetting, type SaveSettingResult } from './settings-store';
 import type { Directory, Profile } from './types';
@@ -120,7 +120,8 @@ export async function checkAdmin(deps: AdminDeps, workspace: WorkspaceRow, exter
     } catch {
       profile = undefined;
     }
-    if (profile !== undefined) person = profile ? await upsertPerson(deps.db, workspace.id, profile, now) : null;
+    // An erased person keeps their placeholder name and cleared profile, whatever the directory says.
+    if (profile !== undefined) person = profile ? await upsertPerson(deps.db, workspace.id, keepErased(profile, found[0]), now) : null;
     else person ??= await upsertPerson(deps.db, workspace.id, placeholder(externalId), null);
   }
   const platformAdmin = !!person && person.is_platform_admin && !person.is_bot && !person.is_deleted && profileAge(person, now) <= ADMIN_PROFILE_TTL_MS;

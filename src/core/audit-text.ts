@@ -48,6 +48,25 @@ export function describeAudit(entry: { action: string; target: string; before: u
       const a = asRecord(entry.after);
       return `Could not tell ${f.person(entry.target)} ${text(a.said)} (${cut(String(a.reason ?? 'no reason given'))})`;
     }
+    case 'data.export': {
+      const a = asRecord(entry.after);
+      return `Exported the kudos from ${text(a.fromDay)} to ${text(a.toDay)} as ${String(a.format ?? 'csv').toUpperCase()}`;
+    }
+    case 'data.export.self': {
+      const a = asRecord(entry.after);
+      return `${f.person(entry.target)} downloaded their own kudos${a.via === 'link' ? ' (a download link)' : typeof a.kudos === 'number' ? ` (${a.kudos})` : ''}`;
+    }
+    case 'data.export.refused':
+      return 'Refused an export: not an admin';
+    case 'person.erase': {
+      const a = asRecord(entry.after);
+      const how = a.reason === 'deactivated' ? ' (deactivated long enough)' : '';
+      return `Erased ${f.person(entry.target)}${how}: ${Number(a.messagesRemoved ?? 0)} messages removed, ${Number(a.postsToUpdate ?? 0)} posts to redraw`;
+    }
+    case 'person.erase.refused': {
+      const a = asRecord(entry.after);
+      return `Refused to erase ${f.person(entry.target)}: ${a.reason === 'not_self' ? 'someone asked for another person' : 'not an admin'}`;
+    }
     default:
       return `${entry.action} ${entry.target}`;
   }

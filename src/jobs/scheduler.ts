@@ -58,7 +58,7 @@ export interface SchedulerDeps {
   /** Workspaces processed at once (DEFAULT_CONCURRENCY). */
   concurrency?: number;
   /** The core's use-case dependencies of a workspace, for tasks that change people's data (TaskContext.useCase). */
-  useCaseDeps?: (workspace: WorkspaceRow) => UseCaseDeps | undefined;
+  useCaseDeps?: (workspace: WorkspaceRow) => UseCaseDeps | undefined | Promise<UseCaseDeps | undefined>;
 }
 
 export interface TickSummary {
@@ -242,7 +242,7 @@ async function gaveUp(deps: SchedulerDeps, run: JobRunRow, now: Date): Promise<b
 async function runTask(deps: SchedulerDeps, ctx: RunContext & { run: JobRunRow; source: JobTask }, log: Logger): Promise<Outcome> {
   const { workspace, source, settings, run, now } = ctx;
   if (await gaveUp(deps, run, now)) return 'failed';
-  const summary = await source.run({ db: deps.db, workspace, settings, run, now, useCase: deps.useCaseDeps?.(workspace) });
+  const summary = await source.run({ db: deps.db, workspace, settings, run, now, useCase: await deps.useCaseDeps?.(workspace) });
   // Taken over meanwhile (this holder outlived its lease): the new holder runs it again and finishes it.
   if (!(await markTaskDone(deps.db, run.id, deps.replicaId, now))) return 'none';
   log.info({ summary }, 'scheduled task done');

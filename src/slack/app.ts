@@ -27,6 +27,7 @@ import type { SlackHome, SlackHomeOptions } from './home';
 import * as adminDigest from './listeners/admin-digest';
 import * as appHome from './listeners/app-home';
 import * as settingsForms from './listeners/settings';
+import * as dataRequests from './listeners/data';
 import { PostgresInstallationStore } from './installation-store';
 import { InstalledWorkspaces } from './installed-workspaces';
 import { authorization, CONTEXT_KEY, SingleWorkspace, type SharedParts, type SlackWorkspaces } from './workspaces';
@@ -171,6 +172,7 @@ export class SlackAdapter {
     appHome.register(this.app);
     settingsForms.register(this.app);
     adminDigest.register(this.app, { scheduler: opts.scheduler });
+    dataRequests.register(this.app);
   }
 
   /**

@@ -141,6 +141,11 @@ export class TeamsAdapter {
     });
   }
 
+  /** The core's dependencies outside a turn (scheduled work): no directory to ask, the notifier and the clock. */
+  backgroundDeps(): UseCaseDeps {
+    return this.coreDeps(NO_TURN_DIRECTORY);
+  }
+
   private coreDeps(directory: Directory): UseCaseDeps {
     return { db: this.opts.db, directory, notifier: this.notifier, clock: this.opts.clock, campaignKeyAt: this.opts.campaignKeyAt };
   }

@@ -26,7 +26,7 @@ describe.each(testDatabases())('App Home for everyone, end to end on %s', (kind)
     expect(text).toContain('Received: *0*');
     expect(text).toContain('You have 5 of 5 kudos left today.');
     expect(text).toContain('Nothing yet');
-    expect(actionIds(home)).toEqual(['open_give_modal', 'home_pref_dm', 'home_pref_rankings']);
+    expect(actionIds(home)).toEqual(['open_give_modal', 'home_pref_dm', 'home_pref_rankings', 'data_download_mine', 'data_erase_mine']);
     expect(text).not.toContain('Kudos settings');
     // Processed once, from the inbox, without errors.
     const inbox = await e.db.db.selectFrom('event_inbox').select(['processed_at', 'last_error']).execute();

@@ -137,6 +137,8 @@ export const state = {
   time: (value: string | null) => ({ type: 'timepicker', selected_time: value }),
   conversation: (value: string | null) => ({ type: 'conversations_select', selected_conversation: value }),
   users: (values: string[]) => ({ type: 'multi_users_select', selected_users: values }),
+  user: (value: string | null) => ({ type: 'users_select', selected_user: value }),
+  date: (value: string | null) => ({ type: 'datepicker', selected_date: value }),
 };
 
 /**
@@ -170,6 +172,12 @@ export function formState(view: SentView, changes: Record<string, Record<string,
         break;
       case 'multi_users_select':
         s = state.users(el.initial_users ?? []);
+        break;
+      case 'users_select':
+        s = state.user(el.initial_user ?? null);
+        break;
+      case 'datepicker':
+        s = state.date(el.initial_date ?? null);
         break;
       default:
         s = { type: el.type };

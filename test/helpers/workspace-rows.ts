@@ -72,6 +72,10 @@ export async function busyWorkspace(db: Kysely<Database>, externalId: string): P
     .insertInto('slack_installation')
     .values({ workspace_id: ws.id, install_key: externalId, team_id: externalId, bot_id: 'B1', bot_user_id: 'UBOT', bot_token_sealed: 'v1.sealed' })
     .execute();
+  await db
+    .insertInto('export_link')
+    .values({ token_hash: `hash-of-${externalId}`, workspace_id: ws.id, person_id: a, expires_at: NOW })
+    .execute();
   return ws;
 }
 

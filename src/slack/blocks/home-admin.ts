@@ -7,6 +7,7 @@ import { SETTING_LABELS } from '../../core/setting-labels';
 import type { Settings } from '../../core/settings';
 import type { KnownBlock } from '../types';
 import { auditLine } from './audit-lines';
+import { adminDataBlocks } from './data';
 import { button, context, divider, header, HOME_ACTION, HOME_BLOCK, HOME_LIMITS, section, slackDate } from './home-kit';
 import { kindLabel, runIcon, runStatusText, type RunSummary } from './home-runs';
 import { emoji, listJoin, mention, mrkdwnEscape, truncate } from './text';
@@ -60,7 +61,7 @@ export function adminBlocks(a: AdminHome): KnownBlock[] {
       );
     }
   }
-  return [...blocks, ...digestBlocks(a), ...auditBlocks(a)];
+  return [...blocks, ...digestBlocks(a), divider, ...adminDataBlocks(), ...auditBlocks(a)];
 }
 
 function valuesBlock(a: AdminHome): KnownBlock {

@@ -30,6 +30,10 @@ export const HOME_ACTION = Object.freeze({
   customObservances: 'admin_custom_observances',
   previewDigest: 'admin_digest_preview',
   postDigest: 'admin_digest_post',
+  downloadMine: 'data_download_mine',
+  eraseMine: 'data_erase_mine',
+  exportWorkspace: 'admin_data_export',
+  erasePerson: 'admin_data_erase',
 });
 
 /** Block ids of the Home's parts, so a reader (or a test) can tell them apart without reading sentences. */

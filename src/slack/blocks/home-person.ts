@@ -1,6 +1,7 @@
 import { plural } from '../../core/digest-text';
 import type { HomeData, HomeKudos } from '../../core/home';
 import { allowanceText } from '../../core/refusals';
+import { personDataBlocks } from './data';
 import type { KnownBlock } from '../types';
 import { button, context, divider, header, HOME_ACTION, HOME_BLOCK, HOME_LIMITS, section, slackDate } from './home-kit';
 import { emoji, mention, messageMrkdwn, mrkdwnEscape, quote, truncate } from './text';
@@ -59,6 +60,8 @@ export function personalBlocks(h: HomeData): KnownBlock[] {
       `*Rankings:* ${h.person.rankingsEnabled ? 'on' : 'off'}\n${h.person.rankingsEnabled ? 'You may be named in the weekly digest\'s "most thanked" and "most generous".' : "You're never named in the weekly digest's rankings."}`,
       button(h.person.rankingsEnabled ? 'Turn off' : 'Turn on', HOME_ACTION.rankings, h.person.rankingsEnabled ? 'off' : 'on'),
     ),
+    divider,
+    ...personDataBlocks(),
   );
   return blocks;
 }
