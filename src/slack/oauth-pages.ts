@@ -25,6 +25,8 @@ export const SCOPE_REASONS: Readonly<Record<string, string>> = Object.freeze({
   'reactions:read': 'count an emoji reaction (such as :clap:) as a kudos',
   'users:read': 'show people’s names and send the digest in their own time zone',
   'channels:join': 'join a public channel it is asked to post in',
+  'im:write': 'open a direct message with someone who asks for their data, to send it as a file',
+  'files:write': 'send people the file of their own kudos (or an admin an export) in that direct message',
   'channels:history': 'after an interruption, look at its own latest post in a channel, so that nothing is posted twice',
   'groups:history': 'the same check in a private channel it was invited to',
 });

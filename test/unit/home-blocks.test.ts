@@ -147,10 +147,13 @@ describe('the App Home view', () => {
 
   it('has the admin part only for admins, with an Edit button per setting', () => {
     const plain = homeView({ home: home(), admin: null });
-    expect(actionIds(plain)).toEqual(['open_give_modal', 'home_pref_dm', 'home_pref_rankings']);
+    // Everyone's own data: download it, or be forgotten.
+    expect(actionIds(plain)).toEqual(['open_give_modal', 'home_pref_dm', 'home_pref_rankings', 'data_download_mine', 'data_erase_mine']);
     expect(plain.blocks.map((b: any) => b.block_id)).not.toContain(HOME_BLOCK.adminHeader);
+    expect(actionIds(plain)).not.toContain('admin_data_export');
     const view = homeView({ home: home(), admin: admin() });
     const ids = actionIds(view);
+    expect(ids).toEqual(expect.arrayContaining(['admin_data_export', 'admin_data_erase']));
     for (const key of HOME_SETTINGS) expect(ids).toContain(`admin_edit:${key}`);
     const blockIds = view.blocks.map((b: any) => b.block_id);
     expect(blockIds).toEqual(expect.arrayContaining([HOME_BLOCK.adminHeader, HOME_BLOCK.digest, HOME_BLOCK.auditHeader, ...HOME_SETTINGS.map((k) => `${HOME_BLOCK.settingPrefix}${k}`)]));
