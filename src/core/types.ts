@@ -16,6 +16,8 @@ export interface PersonView {
   id: number;
   externalId: string;
   displayName: string;
+  /** Erased (src/core/erasure.ts): shown by the placeholder name only, never by a platform mention. */
+  erased?: boolean;
 }
 
 export interface ValueView {

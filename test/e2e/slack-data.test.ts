@@ -105,8 +105,16 @@ describe.each(testDatabases())('data from the App Home on %s', (kind) => {
     expect((await e.db.db.selectFrom('person').select('erased_at').where('external_id', '=', 'UBOB').executeTakeFirstOrThrow()).erased_at).toBeNull();
     expect((await audit()).map((a) => a.action)).toEqual(['person.erase.refused']);
 
+    e.fake.reset();
     const done = await e.post(viewSubmission({ userId: 'UADMIN', view: form, values }));
     expect(JSON.stringify(done.json)).toContain('Erased');
+    // The posts that named them are redrawn without a mention (Slack would show their name): the placeholder instead.
+    const redrawn = e.fake.callsTo('chat.update').map((c) => JSON.stringify(c.params));
+    expect(redrawn.length).toBeGreaterThanOrEqual(2);
+    for (const post of redrawn) {
+      expect(post).not.toContain('<@UBOB>');
+      expect(post).toContain('Former teammate');
+    }
     expect((await e.db.db.selectFrom('person').select('erased_at').where('external_id', '=', 'UBOB').executeTakeFirstOrThrow()).erased_at).not.toBeNull();
     const again = await e.post(viewSubmission({ userId: 'UADMIN', view: form, values }));
     expect(JSON.stringify(again.json)).toContain('erased already');

@@ -162,14 +162,14 @@ export async function loadKudosViews(db: Kysely<Database>, workspaceId: number, 
     .selectFrom('kudos as k')
     .innerJoin('person as g', 'g.id', 'k.giver_id')
     .selectAll('k')
-    .select(['g.external_id as giver_external_id', 'g.display_name as giver_display_name'])
+    .select(['g.external_id as giver_external_id', 'g.display_name as giver_display_name', 'g.erased_at as giver_erased_at'])
     .where('k.workspace_id', '=', workspaceId)
     .where('k.id', 'in', ids)
     .execute();
   const recipients = await db
     .selectFrom('kudos_recipient as r')
     .innerJoin('person as p', 'p.id', 'r.recipient_id')
-    .select(['r.kudos_id', 'p.id', 'p.external_id', 'p.display_name'])
+    .select(['r.kudos_id', 'p.id', 'p.external_id', 'p.display_name', 'p.erased_at'])
     .where('r.workspace_id', '=', workspaceId)
     .where('r.kudos_id', 'in', ids)
     .orderBy('r.position')
@@ -190,7 +190,7 @@ export async function loadKudosViews(db: Kysely<Database>, workspaceId: number, 
       id: r.id,
       workspaceId: r.workspace_id,
       source: r.source,
-      giver: { id: r.giver_id, externalId: r.giver_external_id, displayName: r.giver_display_name },
+      giver: { id: r.giver_id, externalId: r.giver_external_id, displayName: r.giver_display_name, ...(r.giver_erased_at ? { erased: true } : {}) },
       recipients: [],
       message: r.message,
       values: [],
@@ -208,7 +208,7 @@ export async function loadKudosViews(db: Kysely<Database>, workspaceId: number, 
     });
   }
   for (const r of recipients) {
-    const p: PersonView = { id: r.id, externalId: r.external_id, displayName: r.display_name };
+    const p: PersonView = { id: r.id, externalId: r.external_id, displayName: r.display_name, ...(r.erased_at ? { erased: true } : {}) };
     byId.get(r.kudos_id)?.recipients.push(p);
   }
   for (const v of values) byId.get(v.kudos_id)?.values.push({ slug: v.slug, label: v.label, emoji: v.emoji });

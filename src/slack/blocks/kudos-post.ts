@@ -1,6 +1,6 @@
 import type { KnownBlock } from '../types';
 import type { KudosView, ValueView } from '../../core/types';
-import { emoji, listJoin, mention, messageMrkdwn, quote, truncate } from './text';
+import { emoji, listJoin, messageMrkdwn, personRef, quote, truncate } from './text';
 
 export const KUDOS_POST_EVENT = 'kudos_posted';
 
@@ -9,7 +9,7 @@ export function valueBadges(values: ValueView[]): string {
 }
 
 function headline(k: KudosView): string {
-  return `:tada: ${mention(k.giver.externalId)} gave kudos to ${listJoin(k.recipients.map((r) => mention(r.externalId)))}`;
+  return `:tada: ${personRef(k.giver)} gave kudos to ${listJoin(k.recipients.map((r) => personRef(r)))}`;
 }
 
 /** The public post for a kudos. Withdrawn kudos keep their place but say so, with the text struck through. */
@@ -26,7 +26,7 @@ export function kudosPostBlocks(k: KudosView): KnownBlock[] {
   if (k.permalink) context.push(`<${k.permalink}|View the message>`);
   if (context.length) blocks.push({ type: 'context', elements: context.map((text) => ({ type: 'mrkdwn', text })) });
   if (withdrawn) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:leftwards_arrow_with_hook: Withdrawn by ${mention(k.giver.externalId)}` }] });
+    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:leftwards_arrow_with_hook: Withdrawn by ${personRef(k.giver)}` }] });
   } else {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: 'React to this post to add your own thanks.' }] });
   }
@@ -35,13 +35,13 @@ export function kudosPostBlocks(k: KudosView): KnownBlock[] {
 
 /** Notification text (shown in previews and screen readers) for the same post. */
 export function kudosPostText(k: KudosView): string {
-  const who = `${mention(k.giver.externalId)} gave kudos to ${listJoin(k.recipients.map((r) => mention(r.externalId)))}`;
+  const who = `${personRef(k.giver)} gave kudos to ${listJoin(k.recipients.map((r) => personRef(r)))}`;
   return k.revokedAt ? `Withdrawn: ${who}` : truncate(`${who}: ${messageMrkdwn(k.message)}`, 3000);
 }
 
 /** The DM a recipient gets. */
 export function recipientDmBlocks(k: KudosView, where: string | null): KnownBlock[] {
-  const lines = [`:sparkles: ${mention(k.giver.externalId)} just thanked you${where ? ` in ${where}` : ''}!`];
+  const lines = [`:sparkles: ${personRef(k.giver)} just thanked you${where ? ` in ${where}` : ''}!`];
   const blocks: KnownBlock[] = [{ type: 'section', text: { type: 'mrkdwn', text: lines.join('\n') } }];
   if (k.message) blocks.push({ type: 'section', text: { type: 'mrkdwn', text: truncate(quote(messageMrkdwn(k.message)), 3000) } });
   if (k.values.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: valueBadges(k.values) }] });
@@ -53,7 +53,7 @@ export function recipientDmBlocks(k: KudosView, where: string | null): KnownBloc
 }
 
 export function recipientDmText(k: KudosView): string {
-  return `${mention(k.giver.externalId)} just thanked you: ${truncate(messageMrkdwn(k.message), 500)}`;
+  return `${personRef(k.giver)} just thanked you: ${truncate(messageMrkdwn(k.message), 500)}`;
 }
 
 /** One DM for several kudos that arrived close together (reactions, pile-ons). */
@@ -63,7 +63,7 @@ export function batchedDmBlocks(kudos: KudosView[]): KnownBlock[] {
     const how = k.source === 'pileon' ? 'added their thanks to a kudos for you' : `appreciated your message${k.emoji ? ` with ${emoji(k.emoji)}` : ''}`;
     const link = k.permalink ? ` <${k.permalink}|View>` : '';
     const values = k.values.length ? ` (${k.values.map((v) => v.label).join(', ')})` : '';
-    return `• ${mention(k.giver.externalId)} ${how}${values}${link}`;
+    return `• ${personRef(k.giver)} ${how}${values}${link}`;
   });
   if (kudos.length > 20) lines.push(`…and ${kudos.length - 20} more.`);
   return [
@@ -74,6 +74,6 @@ export function batchedDmBlocks(kudos: KudosView[]): KnownBlock[] {
 }
 
 export function batchedDmText(kudos: KudosView[]): string {
-  const givers = [...new Set(kudos.map((k) => mention(k.giver.externalId)))];
+  const givers = [...new Set(kudos.map((k) => personRef(k.giver)))];
   return `You received ${kudos.length} kudos from ${listJoin(givers)}.`;
 }

@@ -18,6 +18,12 @@ export function messageMrkdwn(message: string): string {
 
 export const mention = (userId: string): string => `<@${userId}>`;
 
+/**
+ * A person in a message: a Slack mention (Slack shows their current name), or for an erased person the
+ * placeholder name as plain text, since a mention would bring their name back.
+ */
+export const personRef = (p: { externalId: string; displayName: string; erased?: boolean }): string => (p.erased ? `_${mrkdwnEscape(p.displayName)}_` : mention(p.externalId));
+
 /** "a", "a and b", "a, b and c" */
 export function listJoin(items: string[]): string {
   if (items.length <= 1) return items.join('');
