@@ -97,6 +97,7 @@ export async function loadHomeData(deps: HomeDeps, workspace: WorkspaceRow, pers
       displayName: person.display_name,
       dmEnabled: person.dm_enabled,
       rankingsEnabled: person.rankings_enabled,
+      ...(person.erased_at ? { erased: true } : {}),
     },
     week: { given: row.givenWeek, received: row.receivedWeek },
     allTime: { given: row.givenAll, received: row.receivedAll },

@@ -22,7 +22,8 @@ export interface PreferenceDeps {
 /** Turns one of the acting person's preferences on or off; null when the platform does not know them. */
 export async function setMyPreference(deps: PreferenceDeps, workspace: WorkspaceRow, externalId: string, preference: Preference, on: boolean): Promise<PersonRow | null> {
   const me = await resolvePerson(deps.db, deps.directory, workspace, externalId, deps.clock());
-  if (!me) return null;
+  // An erased person's DMs and rankings stay off: nothing here turns them back on.
+  if (!me || me.erased_at) return null;
   await setPreferences(deps.db, workspace.id, me.id, { [preference]: on });
   return { ...me, ...(preference === 'dmEnabled' ? { dm_enabled: on } : { rankings_enabled: on }) };
 }

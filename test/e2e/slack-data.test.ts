@@ -1,6 +1,6 @@
 import { testDatabases } from '../helpers/db';
 import { useSlackE2E } from '../helpers/slack-e2e';
-import { blockAction, formState, state, viewSubmission, type SentView } from '../helpers/slack-views';
+import { blockAction, formState, homeOpened, state, viewSubmission, type SentView } from '../helpers/slack-views';
 
 /**
  * People's data from the App Home, end to end over signed HTTP: download my kudos (files in the DM), erase my
@@ -60,6 +60,15 @@ describe.each(testDatabases())('data from the App Home on %s', (kind) => {
     expect(messages).toContain('support queue'); // what others wrote about others
     expect(await e.count('kudos')).toBe(kudosBefore);
     expect((await audit()).map((a) => a.action)).toContain('person.erase');
+
+    // Her Home no longer offers to turn DMs back on, and a forged click cannot either.
+    await e.post(blockAction({ userId: 'UALICE', actionId: 'home_pref_dm', value: 'on' }));
+    expect((await e.db.db.selectFrom('person').select('dm_enabled').where('external_id', '=', 'UALICE').executeTakeFirstOrThrow()).dm_enabled).toBe(false);
+    e.fake.reset();
+    await e.post(homeOpened('UALICE'), { contentType: 'application/json' });
+    const home = JSON.stringify(e.fake.callsTo('views.publish').at(-1)!.params.view);
+    expect(home).toContain('Kudos has forgotten you');
+    expect(home).not.toContain('home_pref_dm');
   });
 
   it("an admin exports a date range to their DM; someone who is not an admin cannot, even with a forged form", async () => {

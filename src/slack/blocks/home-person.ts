@@ -50,6 +50,11 @@ export function personalBlocks(h: HomeData): KnownBlock[] {
     blocks.push(section("*Latest kudos for you*\nNothing yet. When someone thanks you, it shows up here. Why not start by thanking someone?"));
   }
 
+  if (h.person.erased) {
+    // Forgotten at their request (or an admin's): no preferences to turn back on, nothing more to erase.
+    blocks.push(divider, section('*Your data*\nKudos has forgotten you: your name and messages were removed, you get no DMs from Kudos, and you are never ranked.'));
+    return blocks;
+  }
   blocks.push(
     divider,
     section(
