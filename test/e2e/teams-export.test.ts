@@ -1,34 +1,13 @@
 import { createHash } from 'node:crypto';
 import { testDatabases } from '../helpers/db';
 import { cardOf, cardText } from '../helpers/fake-connector';
+import { parseCsv } from '../helpers/csv';
 import { captureLogs } from '../helpers/logs';
 import { ALICE, BOB, BOT, CAROL, GINA, channelMessage, groupChatMessage, personalMessage, type TeamsUser } from '../helpers/teams-activities';
 import { useTeamsE2E } from '../helpers/teams-e2e';
 
 const PUBLIC_URL = 'https://kudos.example.test';
 const MINUTE = 60_000;
-
-/** RFC 4180 records (quoted fields with `""`, CRLF line ends). */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(field), rows.push(row), (row = []), (field = ''), i++;
-    } else field += ch;
-  }
-  if (field || row.length) row.push(field), rows.push(row);
-  return rows;
-}
 
 describe.each(testDatabases())('Teams `export` end to end on %s', (kind) => {
   let offsetMs = 0;

@@ -80,6 +80,7 @@ export function helpCard(values: ValueView[], allowancePerDay: number | null, mi
     `- \`stats\`: your kudos this week and all time, and what you have left today`,
     `- \`undo\`: take back your last kudos (within 15 minutes)`,
     `- \`export\`: download the kudos you gave and received (CSV or JSON)`,
+    `- \`erase my data\`: have Kudos forget you (in our personal chat, after you confirm)`,
     `- \`help\`: this message`,
   ];
   if (isAdmin) more.push('- `settings`: the workspace settings (admins only)');

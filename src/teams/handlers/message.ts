@@ -24,6 +24,7 @@ import {
   undoneMessage,
 } from '../cards/messages';
 import { SAVE_SETTINGS_VERB } from '../cards/settings-card';
+import { askToErase, ERASE_ME_VERB, eraseMe } from './erase';
 import { tellPrivately } from '../conversations';
 import type { TeamsContext, Turn } from '../context';
 import { turnReply } from '../notifier';
@@ -33,20 +34,24 @@ import { showSettings, submitSettingsMessage } from './settings';
 
 const SETTINGS_WORDS = new Set(['settings', 'setting', 'admin', 'config']);
 const EXPORT_WORDS = new Set(['export', 'download', 'my data']);
+const ERASE_WORDS = new Set(['erase my data', 'forget me', 'delete my data']);
 
 /**
  * A message to the bot: `@Kudos thanks @Alice @Bob for … #value` in a channel, group chat or personal chat, or
- * `help`, `stats`, `undo`, `settings`, `export`. Classic `Action.Submit` from a card arrives here too (empty text, a value).
+ * `help`, `stats`, `undo`, `settings`, `export`, `erase my data`. Classic `Action.Submit` from a card arrives here too (empty text, a value).
  */
 export async function onMessage(ctx: TeamsContext, turn: Turn): Promise<void> {
   const a = turn.tc.activity;
   if (a.value && typeof a.value === 'object' && !a.text?.trim()) {
-    if ((a.value as { kudosAction?: unknown }).kudosAction === SAVE_SETTINGS_VERB) return submitSettingsMessage(ctx, turn, a.value as Record<string, unknown>);
+    const verb = (a.value as { kudosAction?: unknown }).kudosAction;
+    if (verb === SAVE_SETTINGS_VERB) return submitSettingsMessage(ctx, turn, a.value as Record<string, unknown>);
+    if (verb === ERASE_ME_VERB) return eraseMe(ctx, turn);
     return;
   }
   const command = plainCommand(a);
   if (SETTINGS_WORDS.has(command)) return showSettings(ctx, turn);
   if (EXPORT_WORDS.has(command.replace(/\s+/g, ' '))) return exportOwnKudos(ctx, turn);
+  if (ERASE_WORDS.has(command.replace(/\s+/g, ' '))) return askToErase(ctx, turn);
   const parsed = parseThanks(thanksTextFromActivity(a));
   switch (parsed.kind) {
     case 'open_modal':
