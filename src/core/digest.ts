@@ -181,7 +181,7 @@ function toRanking(r: { rows: RankedRow[]; total: number }): Ranking {
 }
 
 function person(p: PersonRef): DigestPerson {
-  return { id: Number(p.id), externalId: p.externalId, displayName: p.displayName };
+  return { id: Number(p.id), externalId: p.externalId, displayName: p.displayName, ...(p.erased ? { erased: true } : {}) };
 }
 
 function numbers(t: DigestTotals): DigestTotals {

@@ -57,6 +57,17 @@ const texts = (blocks: any[]): string[] =>
 const all = (blocks: any[]) => texts(blocks).join('\n');
 
 describe('digest blocks', () => {
+  it('names an erased person by the placeholder in plain text, never by a mention Slack would fill with their name', () => {
+    const erased: DigestPerson = { id: 77, externalId: 'UERASED', displayName: 'Former teammate', erased: true };
+    const d = digest({
+      stories: [{ ...story(1, [4], 'for the calm call with the angry customer', 0), recipients: [erased] }],
+      firstTimers: { people: [erased], total: 1 },
+    });
+    const text = all(digestMessage(d).blocks as any[]);
+    expect(text).not.toContain('<@UERASED>');
+    expect(text).toContain('_Former teammate_');
+  });
+
   it('shows the period, totals with the change and participation, both rankings with ties, values, stories and first-timers', () => {
     const { text, blocks } = digestMessage(digest());
     const b = blocks as any[];

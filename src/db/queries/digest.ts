@@ -18,6 +18,8 @@ export interface PersonRef {
   id: number;
   externalId: string;
   displayName: string;
+  /** Erased: named by the placeholder only (rankings never list them: they are not ranked). */
+  erased?: boolean;
 }
 
 export interface WeekTotalsRow {
@@ -107,7 +109,7 @@ export async function weekSummary(
       select id from person where workspace_id = ${workspaceId} and (not rankings_enabled or is_bot or is_deleted)
     ),
     first_timers as (
-      select p.id, p.external_id, p.display_name, count(*) over () as total,
+      select p.id, p.external_id, p.display_name, p.erased_at is not null as erased, count(*) over () as total,
              row_number() over (order by lower(p.display_name), p.id) as ord
       from (select person_id from rc except ${liveRecipients(workspaceId, w.previousStart, w.start)}) c
       -- One probe per remaining person; LATERAL … LIMIT 1 keeps it a probe (an EXISTS may become a scan of all history).
@@ -126,7 +128,7 @@ export async function weekSummary(
       'recipients', ${ranking('rc', opts.top, opts.cap)},
       'firstTimers', (
         select json_build_object('total', coalesce(max(total), 0), 'rows', coalesce(json_agg(json_build_object(
-            'id', id, 'externalId', external_id, 'displayName', display_name) order by ord) filter (where ord <= ${opts.firstTimerCap}), '[]'::json))
+            'id', id, 'externalId', external_id, 'displayName', display_name, 'erased', erased) order by ord) filter (where ord <= ${opts.firstTimerCap}), '[]'::json))
         from first_timers)
     ) as week`.execute(db);
   return rows[0].week;
@@ -225,9 +227,9 @@ export async function storyCandidates(
     select json_build_object(
       'id', c.id, 'message', c.message, 'permalink', c.permalink, 'postChannelId', c.post_channel_id,
       'postTs', c.post_ts, 'createdAt', c.created_at, 'pileOns', c.pile_ons,
-      'giver', json_build_object('id', g.id, 'externalId', g.external_id, 'displayName', g.display_name),
+      'giver', json_build_object('id', g.id, 'externalId', g.external_id, 'displayName', g.display_name, 'erased', g.erased_at is not null),
       'recipients', coalesce((
-        select json_agg(json_build_object('id', p.id, 'externalId', p.external_id, 'displayName', p.display_name) order by r.position, p.id)
+        select json_agg(json_build_object('id', p.id, 'externalId', p.external_id, 'displayName', p.display_name, 'erased', p.erased_at is not null) order by r.position, p.id)
         from kudos_recipient r join person p on p.id = r.recipient_id where r.kudos_id = c.id), '[]'::json),
       'values', coalesce((
         select json_agg(json_build_object('slug', v.slug, 'label', v.label, 'emoji', v.emoji) order by v.position, v.id)

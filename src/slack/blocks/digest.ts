@@ -1,7 +1,7 @@
 import type { DigestData, DigestPerson, DigestStory } from '../../core/digest';
 import { QUIET_WEEK_NUDGE, QUIET_WEEK_TITLE, changeText, participation, periodLabel, plural, rankingLines } from '../../core/digest-text';
 import type { KnownBlock } from '../types';
-import { emoji, listJoin, mention, messageMrkdwn, mrkdwnEscape, quote, truncate } from './text';
+import { emoji, listJoin, messageMrkdwn, mrkdwnEscape, personRef, quote, truncate } from './text';
 
 /**
  * The weekly digest as a Slack message. Slack's limits: at most 50 blocks, section text up to 3,000
@@ -32,7 +32,7 @@ export interface SlackMessage {
 
 const section = (text: string): KnownBlock => ({ type: 'section', text: { type: 'mrkdwn', text: truncate(text, DIGEST_LIMITS.sectionText) } });
 const context = (text: string): KnownBlock => ({ type: 'context', elements: [{ type: 'mrkdwn', text: truncate(text, DIGEST_LIMITS.sectionText) }] });
-const who = (p: DigestPerson) => mention(p.externalId);
+const who = (p: DigestPerson) => personRef(p);
 const valueName = (label: string) => mrkdwnEscape(truncate(label, DIGEST_LIMITS.valueLabel));
 const emojiName = (name: string) => emoji(name.slice(0, 100));
 
