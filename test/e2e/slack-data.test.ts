@@ -125,6 +125,12 @@ describe.each(testDatabases())('data from the App Home on %s', (kind) => {
       expect(post).toContain('Former teammate');
     }
     expect((await e.db.db.selectFrom('person').select('erased_at').where('external_id', '=', 'UBOB').executeTakeFirstOrThrow()).erased_at).not.toBeNull();
+    // Carol's Home lists Bob's kudos for her by the placeholder, not by a mention.
+    e.fake.reset();
+    await e.post(homeOpened('UCAROL'), { contentType: 'application/json' });
+    const carolsHome = JSON.stringify(e.fake.callsTo('views.publish').at(-1)!.params.view);
+    expect(carolsHome).toContain('Former teammate');
+    expect(carolsHome).not.toContain('<@UBOB>');
     const again = await e.post(viewSubmission({ userId: 'UADMIN', view: form, values }));
     expect(JSON.stringify(again.json)).toContain('erased already');
     expect((await audit()).map((a) => a.action)).toEqual(['person.erase.refused', 'person.erase']);

@@ -23,7 +23,8 @@ export interface HomeKudosRow {
   emoji: string | null;
   permalink: string | null;
   createdAt: string;
-  giver: { id: number; externalId: string; displayName: string };
+  /** `erased` only when they were (src/core/erasure.ts). */
+  giver: { id: number; externalId: string; displayName: string; erased?: boolean };
   values: Array<{ slug: string; label: string; emoji: string }>;
 }
 
@@ -75,7 +76,7 @@ async function receivedSide(db: Kysely<Database>, args: Args): Promise<Omit<Home
       'latest', (select coalesce(json_agg(json_build_object(
                    'id', k.id, 'source', k.source, 'message', k.message, 'emoji', k.emoji, 'permalink', k.permalink,
                    'createdAt', k.created_at,
-                   'giver', json_build_object('id', g.id, 'externalId', g.external_id, 'displayName', g.display_name),
+                   'giver', json_strip_nulls(json_build_object('id', g.id, 'externalId', g.external_id, 'displayName', g.display_name, 'erased', case when g.erased_at is not null then true end)),
                    'values', (select coalesce(json_agg(json_build_object('slug', v.slug, 'label', v.label, 'emoji', v.emoji)
                                 order by v.position, v.id), '[]'::json)
                               from kudos_value kv join value v on v.id = kv.value_id where kv.kudos_id = k.id))

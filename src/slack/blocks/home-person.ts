@@ -4,7 +4,7 @@ import { allowanceText } from '../../core/refusals';
 import { personDataBlocks } from './data';
 import type { KnownBlock } from '../types';
 import { button, context, divider, header, HOME_ACTION, HOME_BLOCK, HOME_LIMITS, section, slackDate } from './home-kit';
-import { emoji, mention, messageMrkdwn, mrkdwnEscape, quote, truncate } from './text';
+import { emoji, messageMrkdwn, mrkdwnEscape, personRef, quote, truncate } from './text';
 
 /** The part of the App Home everyone sees: their own kudos, today's allowance, the challenge, their preferences. */
 export function personalBlocks(h: HomeData): KnownBlock[] {
@@ -72,7 +72,7 @@ export function personalBlocks(h: HomeData): KnownBlock[] {
 }
 
 function receivedBlocks(k: HomeKudos): KnownBlock[] {
-  const from = mention(k.giver.externalId);
+  const from = personRef(k.giver);
   const when = slackDate(k.createdAt, '{date_short_pretty}');
   let body: string;
   if (k.source === 'reaction' && !k.message.trim()) body = `${from} reacted ${k.emoji ? emoji(k.emoji) : ''} to ${k.permalink ? `<${k.permalink}|your message>` : 'your message'}`;
