@@ -13,6 +13,8 @@ import type { Database, PersonRow, WorkspaceRow } from '../db/schema';
 export const EXPORT_LINK_MINUTES = 15;
 export const EXPORT_LINK_PATH = '/export/';
 export const EXPORT_AUDIT_ACTION = 'data.export.self';
+/** An admin's export of the whole workspace (the same action the Slack side records). */
+export const WORKSPACE_EXPORT_AUDIT_ACTION = 'data.export';
 
 /** 32 bytes in base64url, unpadded: 43 characters. */
 const TOKEN_BYTES = 32;
@@ -49,6 +51,34 @@ export async function createExportLink(
 }
 
 /**
+ * A new link for an admin to the whole workspace's kudos in [range.from, range.to). The admin check is the
+ * caller's (checkAdmin, made for this request); the audit records the days and format, never the token.
+ */
+export async function createWorkspaceExportLink(
+  db: Kysely<Database>,
+  workspace: Pick<WorkspaceRow, 'id'>,
+  admin: Pick<PersonRow, 'id'>,
+  request: { range: { from: Date; to: Date }; fromDay: string; toDay: string; format: 'csv' | 'json' },
+  now: Date,
+): Promise<ExportLink> {
+  const token = randomBytes(TOKEN_BYTES).toString('base64url');
+  const expiresAt = new Date(now.getTime() + EXPORT_LINK_MINUTES * 60_000);
+  await db.transaction().execute(async (trx) => {
+    await deleteExpiredExportLinks(trx, workspace.id, now);
+    await insertExportLink(trx, { tokenHash: hashExportToken(token), workspaceId: workspace.id, personId: admin.id, createdAt: now, expiresAt, range: request.range });
+    await insertAudit(trx, {
+      workspaceId: workspace.id,
+      actorId: admin.id,
+      action: WORKSPACE_EXPORT_AUDIT_ACTION,
+      target: 'workspace',
+      before: null,
+      after: { fromDay: request.fromDay, toDay: request.toDay, format: request.format, via: 'link' },
+    });
+  });
+  return { token, expiresAt };
+}
+
+/**
  * The workspace and person a token opens at `now`; undefined for a token that is unknown, expired or not a
  * token at all. A malformed token is hashed and looked up like any other, so every "no" takes about as long,
  * and the lookup compares hashes, never the token itself.
@@ -57,7 +87,7 @@ export async function resolveExportLink(
   db: Kysely<Database>,
   token: string,
   now: Date,
-): Promise<{ workspace: WorkspaceRow; person: PersonRow } | undefined> {
+): Promise<{ workspace: WorkspaceRow; person: PersonRow; range: { from: Date; to: Date } | null } | undefined> {
   const wellFormed = TOKEN_SHAPE.test(token);
   const found = await findLiveExportLink(db, hashExportToken(wellFormed ? token : ''), now);
   return wellFormed ? found : undefined;

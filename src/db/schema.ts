@@ -41,6 +41,10 @@ export interface ExportLinkTable {
   person_id: number;
   created_at: Generated<Timestamp>;
   expires_at: Timestamp;
+  /** 'person': the person's own kudos; 'workspace': every kudos in [from_at, to_at), for the admin person_id. */
+  scope: Generated<'person' | 'workspace'>;
+  from_at: Timestamp | null;
+  to_at: Timestamp | null;
 }
 
 export interface SlackInstallationTable {

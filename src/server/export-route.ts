@@ -22,7 +22,7 @@ const CONTENT_TYPES: Record<ExportFormat, string> = {
 };
 
 /**
- * GET /export/<token>?format=csv|json: the person's own kudos, streamed as it is read (a slow download holds the
+ * GET /export/<token>?format=csv|json: the person's own kudos (or, for an admin's link, the workspace's in a range), streamed as it is read (a slow download holds the
  * queries back instead of filling memory). An unknown, expired or malformed token gets one plain 404, the same
  * for each. The token is a secret: it is never logged, not even in an error's path.
  */
@@ -39,16 +39,18 @@ export class ExportRoute {
     const found = await resolveExportLink(this.deps.db, token, this.deps.clock());
     if (!found) return send(res, { status: 404, headers: { ...PRIVATE_HEADERS }, body: 'not found' });
 
-    const { workspace, person } = found;
-    this.deps.logger.info({ workspaceId: workspace.id, format }, 'export link used');
+    const { workspace, person, range } = found;
+    this.deps.logger.info({ workspaceId: workspace.id, format, scope: range ? 'workspace' : 'person' }, 'export link used');
     res.writeHead(200, {
       ...PRIVATE_HEADERS,
       'content-type': CONTENT_TYPES[format],
-      'content-disposition': `attachment; filename="my-kudos.${format}"`,
+      'content-disposition': `attachment; filename="${range ? 'kudos' : 'my-kudos'}.${format}"`,
     });
+    // A workspace link (an admin's): every kudos in its range; a person link: the person's own.
+    const query: Parameters<typeof exportKudos>[2] = range ? { from: range.from, to: range.to, format } : { person: { id: person.id }, format };
     try {
       // pipeline waits for the socket to drain between chunks, and stops the export if the client goes away.
-      await pipeline(Readable.from(exportKudos(this.deps.db, workspace, { person: { id: person.id }, format })), res);
+      await pipeline(Readable.from(exportKudos(this.deps.db, workspace, query)), res);
     } catch (err) {
       // Headers are sent: all that is left is to cut the response short (pipeline has destroyed it).
       this.deps.logger.warn({ err, workspaceId: workspace.id }, 'export download did not finish');

@@ -74,7 +74,10 @@ export async function busyWorkspace(db: Kysely<Database>, externalId: string): P
     .execute();
   await db
     .insertInto('export_link')
-    .values({ token_hash: `hash-of-${externalId}`, workspace_id: ws.id, person_id: a, expires_at: NOW })
+    .values([
+      { token_hash: `hash-of-${externalId}`, workspace_id: ws.id, person_id: a, expires_at: NOW },
+      { token_hash: `range-hash-of-${externalId}`, workspace_id: ws.id, person_id: a, expires_at: NOW, scope: 'workspace', from_at: NOW, to_at: NOW },
+    ])
     .execute();
   return ws;
 }

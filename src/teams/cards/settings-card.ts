@@ -4,6 +4,17 @@ import type { SettingKey, Settings } from '../../core/settings';
 import { adaptiveCard, textBlock, type AdaptiveCard, type CardElement } from './common';
 
 export const SAVE_SETTINGS_VERB = 'saveSettings';
+/** The Data section's buttons (Action.Submit): the workspace's kudos by a link, and erasing a person. */
+export const EXPORT_KUDOS_VERB = 'exportKudos';
+export const ERASE_PERSON_VERB = 'erasePerson';
+/** The Data section's inputs: not settings, so not in CARD_INPUTS. */
+export const DATA_INPUTS = Object.freeze({
+  exportFrom: 'exportFrom',
+  exportTo: 'exportTo',
+  exportFormat: 'exportFormat',
+  erasePerson: 'erasePerson',
+  eraseConfirm: 'eraseConfirm',
+} as const);
 /** A choice set cannot submit an empty choice; this one stands for "none" (null). */
 export const NONE = '-';
 
@@ -44,6 +55,8 @@ export interface SettingsCardInput {
   notice?: { kind: 'saved' | 'error' | 'info'; text: string } | null;
   /** Errors by input id, each shown below its input. */
   errors?: Partial<Record<CardInputId, string>>;
+  /** Today (YYYY-MM-DD, UTC): the Data section's export ends here and starts a year before. No Data section without it. */
+  today?: string;
 }
 
 /**
@@ -144,6 +157,7 @@ export function settingsCard(input: SettingsCardInput): AdaptiveCard {
       value: s.retention.eraseDeactivatedAfterDays ?? undefined,
     },
   );
+  if (input.today) body.push(...dataSection(input.today, input.people));
   const withErrors = body.flatMap((el): CardElement[] => {
     const message = typeof el.id === 'string' ? input.errors?.[el.id as CardInputId] : undefined;
     return message ? [el, textBlock(message, { id: errorId(el.id as CardInputId), color: 'Attention', spacing: 'None', size: 'Small' })] : [el];
@@ -161,6 +175,48 @@ export function settingsCard(input: SettingsCardInput): AdaptiveCard {
       },
     ],
   });
+}
+
+/** A year before `today` (YYYY-MM-DD); 29 February falls back to 28 February. */
+export function yearBefore(today: string): string {
+  const d = new Date(`${today}T00:00:00Z`);
+  const y = new Date(Date.UTC(d.getUTCFullYear() - 1, d.getUTCMonth(), d.getUTCDate()));
+  if (y.getUTCMonth() !== d.getUTCMonth()) y.setUTCDate(0);
+  return y.toISOString().slice(0, 10);
+}
+
+/**
+ * The Data section: the workspace's kudos for a range of days, by a short-lived link sent in the admin's personal
+ * chat, and erasing a person (with a confirmation toggle). Each button is an Action.Submit the server checks again.
+ */
+function dataSection(today: string, people: Array<{ id: string; name: string }>): CardElement[] {
+  return [
+    textBlock('**Data**', { spacing: 'Medium' }),
+    { type: 'Input.Date', id: DATA_INPUTS.exportFrom, label: 'Export kudos from (included)', value: yearBefore(today) },
+    { type: 'Input.Date', id: DATA_INPUTS.exportTo, label: 'To (included)', value: today },
+    {
+      type: 'Input.ChoiceSet',
+      id: DATA_INPUTS.exportFormat,
+      label: 'Format',
+      style: 'compact',
+      choices: [
+        { title: 'CSV (a spreadsheet)', value: 'csv' },
+        { title: 'JSON (a program)', value: 'json' },
+      ],
+      value: 'csv',
+    },
+    { type: 'ActionSet', actions: [{ type: 'Action.Submit', title: 'Export kudos', data: { kudosAction: EXPORT_KUDOS_VERB } }] },
+    {
+      type: 'Input.ChoiceSet',
+      id: DATA_INPUTS.erasePerson,
+      label: 'Erase a person: their name, messages and reactions are forgotten; their kudos still count',
+      style: 'compact',
+      placeholder: 'Choose a person',
+      choices: people.map((p) => ({ title: p.name || p.id, value: p.id })),
+    },
+    { type: 'Input.Toggle', id: DATA_INPUTS.eraseConfirm, title: 'Yes, erase this person. This cannot be undone.', value: 'false', valueOn: 'true', valueOff: 'false' },
+    { type: 'ActionSet', actions: [{ type: 'Action.Submit', title: 'Erase person', data: { kudosAction: ERASE_PERSON_VERB } }] },
+  ];
 }
 
 function peopleChoices(people: Array<{ id: string; name: string }>, admins: string[]): Array<{ title: string; value: string }> {

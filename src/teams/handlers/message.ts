@@ -23,7 +23,8 @@ import {
   statsSummary,
   undoneMessage,
 } from '../cards/messages';
-import { SAVE_SETTINGS_VERB } from '../cards/settings-card';
+import { ERASE_PERSON_VERB, EXPORT_KUDOS_VERB, SAVE_SETTINGS_VERB } from '../cards/settings-card';
+import { eraseFromCard, exportFromCard } from './admin-data';
 import { askToErase, ERASE_ME_VERB, eraseMe } from './erase';
 import { tellPrivately } from '../conversations';
 import type { TeamsContext, Turn } from '../context';
@@ -46,6 +47,8 @@ export async function onMessage(ctx: TeamsContext, turn: Turn): Promise<void> {
     const verb = (a.value as { kudosAction?: unknown }).kudosAction;
     if (verb === SAVE_SETTINGS_VERB) return submitSettingsMessage(ctx, turn, a.value as Record<string, unknown>);
     if (verb === ERASE_ME_VERB) return eraseMe(ctx, turn);
+    if (verb === EXPORT_KUDOS_VERB) return exportFromCard(ctx, turn, a.value as Record<string, unknown>);
+    if (verb === ERASE_PERSON_VERB) return eraseFromCard(ctx, turn, a.value as Record<string, unknown>);
     return;
   }
   const command = plainCommand(a);

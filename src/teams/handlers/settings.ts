@@ -19,7 +19,7 @@ const CONFLICT = 'someone else changed this meanwhile. Here is the current value
  * The sender's admin status, by the core's one admin model (core/admin.ts): the admin list, KUDOS_ADMINS, and a
  * platform flag (Teams reports none). The sender's id comes from the activity Teams signed, never from card data.
  */
-function checkSender(ctx: TeamsContext, turn: Turn): Promise<AdminCheck> {
+export function checkSender(ctx: TeamsContext, turn: Turn): Promise<AdminCheck> {
   return checkAdmin(turn.core, turn.ws, turn.tc.activity.from.id, ctx.seedAdmins);
 }
 
@@ -53,6 +53,7 @@ async function cardInput(
     workspaceTimeZone: turn.ws.time_zone,
     notice,
     errors,
+    today: ctx.clock().toISOString().slice(0, 10),
   };
 }
 
