@@ -87,7 +87,7 @@ describe.each(testDatabases())('Teams settings card: Data on %s', (kind) => {
     e.connector.reset();
     await click(GINA, { ...exportButton.data, exportFrom: dayOf(-365 * DAY), exportTo: dayOf(0), exportFormat: 'json' });
     const jsonLink = new URL((cardOf(lastReply()).actions as any[])[0].url);
-    const body = await (await fetch(`${e.app.url}${jsonLink.pathname}${jsonLink.search}`)).json();
+    const body = (await (await fetch(`${e.app.url}${jsonLink.pathname}${jsonLink.search}`)).json()) as any;
     const all = Array.isArray(body) ? body : body.kudos;
     expect(all.map((k: any) => k.message).sort()).toEqual(['for the old migration plan', 'for the on-call handover', 'for the pairing session today']);
 

@@ -18,7 +18,7 @@ export interface TeamsE2E {
   app: TestApp;
   /** POSTs an activity to /api/messages (with `Authorization` when given) and returns the HTTP answer. */
   send(activity: unknown, opts?: { authorization?: string }): Promise<TeamsReply>;
-  count(table: 'kudos' | 'kudos_recipient' | 'event_inbox' | 'conversation_ref' | 'audit_log' | 'person'): Promise<number>;
+  count(table: 'kudos' | 'kudos_recipient' | 'event_inbox' | 'conversation_ref' | 'audit_log' | 'person' | 'export_link'): Promise<number>;
 }
 
 /**
