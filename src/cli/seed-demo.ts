@@ -87,8 +87,8 @@ const THANKS: Array<[string, string[]]> = [
   ['for rewriting our apology template so it sounds like a person wrote it', ['communication', 'empathy']],
 ];
 
-/** A small seeded generator: the same demo every time it is run on the same day. */
-function random(seed: number): () => number {
+/** A small seeded generator (mulberry32): the same demo every time it is run on the same day. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -153,7 +153,7 @@ async function seedIn(db: Transaction<Database>, now: Date): Promise<DemoSummary
   const regulars = PEOPLE.filter((p) => !p.bot && !p.newHire && !p.quiet);
   const everyone = PEOPLE.filter((p) => !p.bot && !p.newHire);
   const newHires = PEOPLE.filter((p) => p.newHire);
-  const rand = random(Number(localDay(now, ZONE).replace(/-/g, '')));
+  const rand = seededRandom(Number(localDay(now, ZONE).replace(/-/g, '')));
   const pick = <T>(list: readonly T[]) => list[Math.floor(rand() * list.length)];
 
   // Four weeks that end with the latest digest that came due, busier as the team warms to it.

@@ -6,18 +6,11 @@ import type { Database, KudosSource, WorkspaceRow } from '../../src/db/schema';
 import { parseCsv, spreadsheetSafe } from '../helpers/csv';
 import { testDatabases, useTestDb } from '../helpers/db';
 import { seedLedger } from '../helpers/seed-kudos';
+import { seededRandom } from '../../src/cli/seed-demo';
 
-/** mulberry32: a small seeded PRNG, so a failing history can be replayed from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded PRNG (the demo seed's), so a failing history can be replayed from its seed. */
+const prng = seededRandom;
+
 
 const NAMES = ['Ann', 'Bo, Jr.', 'Cy "the fixer"', 'Di\nLine', '=HYPERLINK("x")', '+1 555', '-dash', '@here', '\tTab', '\rCR', 'Zoë 🎉', "O'Neil", 'semi;colon'];
 const WORDS = ['thanks', 'for', 'the', 'help,', '"really"', 'great\nwork', '=1+2', '-', '@channel', 'ünïcode', '🎉', '\r\n', '\t', ',', '""'];
