@@ -45,7 +45,7 @@ export async function exportWorkspaceToFile(
   path: string,
 ): Promise<{ status: 'ok'; bytes: number } | { status: 'not_allowed' } | { status: 'bad_range'; problem: string }> {
   if (!check.admin) {
-    await insertAudit(db, { workspaceId: workspace.id, actorId: check.person?.id ?? null, action: 'data.export.refused', target: 'workspace', before: null, after: request });
+    await recordExportRefused(db, workspace, check, request);
     return { status: 'not_allowed' };
   }
   const range = dayRange(request.fromDay, request.toDay);
@@ -63,6 +63,11 @@ export async function exportWorkspaceToFile(
   }
   await recordAdminAction(db, check, { action: 'data.export', target: 'workspace', before: null, after: { ...request, bytes } });
   return { status: 'ok', bytes };
+}
+
+/** A workspace export asked for by someone who is not an admin (a forged form or card), for the audit log. */
+export async function recordExportRefused(db: Kysely<Database>, workspace: WorkspaceRow, check: AdminCheck, request: unknown): Promise<void> {
+  await insertAudit(db, { workspaceId: workspace.id, actorId: check.person?.id ?? null, action: 'data.export.refused', target: 'workspace', before: null, after: request });
 }
 
 /** Two YYYY-MM-DD days, both included, as [from, to) instants in UTC. */

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { markSlackWorkspacesUninstalled } from '../db/queries/installations';
 import { findWorkspace, listUninstalledBefore, lockIfUninstalledBefore, upsertWorkspace, type WorkspaceInput } from '../db/queries/workspaces';
 import type { Database, Platform, WorkspaceRow } from '../db/schema';
 import { DEFAULT_VALUES } from './values';
@@ -17,6 +18,14 @@ export function connectWorkspace(db: Kysely<Database>, input: WorkspaceInput): P
 export async function workspaceFor(db: Kysely<Database>, input: WorkspaceInput): Promise<WorkspaceRow> {
   const ws = await findWorkspace(db, input.platform, input.externalId);
   return ws && !ws.uninstalled_at ? ws : connectWorkspace(db, input);
+}
+
+/**
+ * Marks uninstalled the Slack workspaces an installation served (a team's own, or every workspace of an org):
+ * nothing more is posted there, and their data stays until the grace period ends.
+ */
+export function markSlackUninstalled(db: Kysely<Database>, served: { teamId?: string; enterpriseId?: string }, at: Date): Promise<number> {
+  return markSlackWorkspacesUninstalled(db, served, at);
 }
 
 /**

@@ -1,8 +1,7 @@
 import { request, type Dispatcher } from 'undici';
 import type { SlackOAuthConfig } from '../config';
 import { workspacesWithDueWork } from '../core/publish';
-import { deleteExpiredWorkspaces, workspaceFor } from '../core/workspaces';
-import { deleteSlackInstallation, markSlackWorkspacesUninstalled } from '../db/queries/installations';
+import { deleteExpiredWorkspaces, markSlackUninstalled, workspaceFor } from '../core/workspaces';
 import type { WorkspaceRow } from '../db/schema';
 import { SlackApi, SlackCallError } from './api';
 import type { SlackContext } from './context';
@@ -245,10 +244,11 @@ export class InstalledWorkspaces implements SlackWorkspaces {
   private async uninstalled(found: ServingInstallation, ws: WorkspaceRow): Promise<void> {
     const row = found.row;
     const now = this.shared.clock();
-    await deleteSlackInstallation(this.shared.db, row.install_key);
-    const served = row.is_enterprise_install ? { enterpriseId: row.install_key } : { teamId: row.install_key };
-    const marked = await markSlackWorkspacesUninstalled(this.shared.db, served, now);
-    this.forget(row.install_key);
+    // Deleting it through the store drops its workspaces' kept contexts here (onChange).
+    const org = row.is_enterprise_install;
+    await this.opts.store.deleteInstallation({ isEnterpriseInstall: org, enterpriseId: org ? row.install_key : undefined, teamId: org ? undefined : row.install_key });
+    const served = org ? { enterpriseId: row.install_key } : { teamId: row.install_key };
+    const marked = await markSlackUninstalled(this.shared.db, served, now);
     this.shared.logger.warn({ workspace: ws.external_id, installation: row.install_key, workspaces: marked }, 'Kudos was uninstalled; its data is kept for the grace period');
   }
 }

@@ -3,8 +3,7 @@ import type { Kysely } from 'kysely';
 import { seedAdmins, slackSeedAdmins } from '../core/admin';
 import type { Clock } from '../core/clock';
 import type { CoreDeps } from '../core/give';
-import { connectWorkspace } from '../core/workspaces';
-import { markSlackWorkspacesUninstalled } from '../db/queries/installations';
+import { connectWorkspace, markSlackUninstalled } from '../core/workspaces';
 import type { Database, WorkspaceRow } from '../db/schema';
 import type { Logger } from '../logger';
 import type { Background } from '../server/background';
@@ -169,7 +168,7 @@ export class SingleWorkspace implements SlackWorkspaces {
 
   /** The one workspace: its history kept, scheduled posts stopped (they check uninstalled_at). */
   private async markUninstalled(ws: WorkspaceRow): Promise<void> {
-    await markSlackWorkspacesUninstalled(this.shared.db, { teamId: ws.external_id }, this.shared.clock());
+    await markSlackUninstalled(this.shared.db, { teamId: ws.external_id }, this.shared.clock());
     this.shared.logger.warn({ workspace: ws.external_id }, 'Kudos was uninstalled from the workspace');
   }
 

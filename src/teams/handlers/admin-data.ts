@@ -1,7 +1,6 @@
-import { dayRange } from '../../core/data-access';
+import { dayRange, recordExportRefused } from '../../core/data-access';
 import { erasePerson } from '../../core/erasure';
 import { createWorkspaceExportLink, EXPORT_LINK_MINUTES, exportLinkUrl } from '../../core/export-links';
-import { insertAudit } from '../../db/queries/audit';
 import { conversationKind } from '../activity';
 import { adaptiveCard, cardAttachment, textBlock } from '../cards/common';
 import { DATA_INPUTS } from '../cards/settings-card';
@@ -27,7 +26,7 @@ export async function exportFromCard(ctx: TeamsContext, turn: Turn, data: Record
   const check = await checkSender(ctx, turn);
   if (!check.admin) {
     ctx.logger.warn({ tenant: turn.tenant, user: turn.tc.activity.from.id }, 'refused a workspace export from someone who is not an admin');
-    await insertAudit(ctx.db, { workspaceId: turn.ws.id, actorId: check.person?.id ?? null, action: 'data.export.refused', target: 'workspace', before: null, after: request });
+    await recordExportRefused(ctx.db, turn.ws, check, request);
     await turn.tc.sendActivity(EXPORT_NOT_ADMIN);
     return;
   }
