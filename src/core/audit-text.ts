@@ -67,6 +67,12 @@ export function describeAudit(entry: { action: string; target: string; before: u
       const a = asRecord(entry.after);
       return `Refused to erase ${f.person(entry.target)}: ${a.reason === 'not_self' ? 'someone asked for another person' : 'not an admin'}`;
     }
+    case 'data.delete_all': {
+      const b = asRecord(entry.before);
+      return `${entry.target ? f.person(entry.target) : 'An admin'} deleted all of Kudos's data here (${Number(b.kudos ?? 0)} kudos, ${Number(b.people ?? 0)} people); Kudos started over`;
+    }
+    case 'data.delete_all.refused':
+      return `Refused to delete all data${entry.target ? ` for ${f.person(entry.target)}` : ''}: not an admin`;
     default:
       return `${entry.action} ${entry.target}`;
   }

@@ -1,7 +1,18 @@
 import type { Kysely } from 'kysely';
-import { markSlackWorkspacesUninstalled } from '../db/queries/installations';
-import { findWorkspace, listUninstalledBefore, lockIfUninstalledBefore, upsertWorkspace, type WorkspaceInput } from '../db/queries/workspaces';
+import { installationsOf, markSlackWorkspacesUninstalled, putBackInstallations } from '../db/queries/installations';
+import { insertAudit } from '../db/queries/audit';
+import {
+  countWorkspaceData,
+  findWorkspace,
+  listUninstalledBefore,
+  lockIfUninstalledBefore,
+  lockWorkspace,
+  restoreWorkspaceRow,
+  upsertWorkspace,
+  type WorkspaceInput,
+} from '../db/queries/workspaces';
 import type { Database, Platform, WorkspaceRow } from '../db/schema';
+import type { AdminCheck } from './admin';
 import { DEFAULT_VALUES } from './values';
 
 export type { WorkspaceInput };
@@ -58,4 +69,39 @@ export async function deleteExpiredWorkspaces(db: Kysely<Database>, platform: Pl
     if (gone) deleted.push(ws);
   }
   return deleted;
+}
+
+/** What an admin types to confirm "Delete all data" (compared without case or surrounding spaces). */
+export const DELETE_ALL_PHRASE = 'delete all data';
+
+export type DeleteAllOutcome = { status: 'deleted'; kudos: number; people: number } | { status: 'not_allowed' } | { status: 'not_confirmed' };
+
+/**
+ * An admin's "Delete all data": every row the workspace has (kudos, people, values, settings, the audit log,
+ * scheduled posts, stored deliveries, links…) is deleted in one transaction, as at the end of an uninstall's grace
+ * period. Kudos stays installed, so the workspace row itself and its installation are put back as they were (same
+ * id, the default values) in that same transaction: the workspace starts over as if Kudos had just been added, and nothing of before is
+ * left. The one entry in the new audit log says who did it and how much went (counts only). The admin check is
+ * the server's own; a refusal is audited and deletes nothing.
+ */
+export async function deleteAllData(db: Kysely<Database>, workspace: WorkspaceRow, check: AdminCheck, typed: string): Promise<DeleteAllOutcome> {
+  const actor = check.person?.external_id ?? '';
+  if (!check.admin) {
+    await insertAudit(db, { workspaceId: workspace.id, actorId: check.person?.id ?? null, action: 'data.delete_all.refused', target: actor, before: null, after: null });
+    return { status: 'not_allowed' };
+  }
+  if (typed.trim().toLowerCase() !== DELETE_ALL_PHRASE) return { status: 'not_confirmed' };
+  return db.transaction().execute(async (trx) => {
+    const row = await lockWorkspace(trx, workspace.id);
+    if (!row) return { status: 'deleted', kudos: 0, people: 0 };
+    const counts = await countWorkspaceData(trx, row.id);
+    // The installation (Kudos's token there) is how Kudos stays installed: it is kept as it was.
+    const installations = await installationsOf(trx, row.id);
+    await deleteWorkspace(trx, row.id);
+    await restoreWorkspaceRow(trx, row, DEFAULT_VALUES);
+    await putBackInstallations(trx, installations);
+    // The actor's person row went with everything else: the entry names them by their platform id.
+    await insertAudit(trx, { workspaceId: row.id, actorId: null, action: 'data.delete_all', target: actor, before: counts, after: null });
+    return { status: 'deleted', ...counts };
+  });
 }

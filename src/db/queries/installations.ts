@@ -64,3 +64,13 @@ export async function restoreSlackOrgWorkspaces(db: Kysely<Database>, enterprise
     .where('uninstalled_at', 'is not', null)
     .execute();
 }
+
+/** The installation rows that belong to one workspace (its own install; an org-wide install belongs to none). */
+export function installationsOf(db: Kysely<Database>, workspaceId: number): Promise<SlackInstallationRow[]> {
+  return db.selectFrom('slack_installation').selectAll().where('workspace_id', '=', workspaceId).execute();
+}
+
+/** Writes installation rows back exactly as they were read (after their workspace row was deleted and put back). */
+export async function putBackInstallations(db: Kysely<Database>, rows: readonly SlackInstallationRow[]): Promise<void> {
+  if (rows.length) await db.insertInto('slack_installation').values([...rows]).execute();
+}

@@ -35,15 +35,47 @@ export async function upsertWorkspace(db: Kysely<Database>, input: WorkspaceInpu
       .returningAll()
       .executeTakeFirstOrThrow();
     const hasValues = await trx.selectFrom('value').select('id').where('workspace_id', '=', row.id).limit(1).executeTakeFirst();
-    if (!hasValues && seedValues.length) {
-      await trx
-        .insertInto('value')
-        .values(seedValues.map((v, i) => ({ workspace_id: row.id, slug: v.slug, label: v.label, emoji: v.emoji, position: i })))
-        .onConflict((oc) => oc.columns(['workspace_id', 'slug']).doNothing())
-        .execute();
-    }
+    if (!hasValues) await insertSeedValues(trx, row.id, seedValues);
     return row;
   });
+}
+
+async function insertSeedValues(db: Kysely<Database>, workspaceId: number, seedValues: readonly ValueSeed[]): Promise<void> {
+  if (!seedValues.length) return;
+  await db
+    .insertInto('value')
+    .values(seedValues.map((v, i) => ({ workspace_id: workspaceId, slug: v.slug, label: v.label, emoji: v.emoji, position: i })))
+    .onConflict((oc) => oc.columns(['workspace_id', 'slug']).doNothing())
+    .execute();
+}
+
+/** Locks a workspace's row for the rest of the caller's transaction; undefined when it is not there. */
+export async function lockWorkspace(trx: Kysely<Database>, workspaceId: number): Promise<WorkspaceRow | undefined> {
+  return trx.selectFrom('workspace').selectAll().where('id', '=', workspaceId).forUpdate().executeTakeFirst();
+}
+
+/**
+ * Puts a deleted workspace's row back as it was (same id, platform ids, names, zone and install time) with the
+ * seed values, in the caller's transaction: a fresh start for a workspace whose data was deleted while Kudos stays
+ * installed there. The id is kept so that every running replica's reference to the workspace stays right.
+ */
+export async function restoreWorkspaceRow(trx: Kysely<Database>, row: WorkspaceRow, seedValues: readonly ValueSeed[]): Promise<void> {
+  await sql`
+    insert into workspace (id, platform, external_id, enterprise_id, name, time_zone, bot_user_id, installed_at, uninstalled_at)
+    overriding system value
+    values (${row.id}, ${row.platform}, ${row.external_id}, ${row.enterprise_id}, ${row.name}, ${row.time_zone}, ${row.bot_user_id}, ${row.installed_at}, ${row.uninstalled_at})`.execute(trx);
+  await insertSeedValues(trx, row.id, seedValues);
+}
+
+/** How many of a workspace's rows hold what people did: its kudos and its people (for the audit log). */
+export async function countWorkspaceData(db: Kysely<Database>, workspaceId: number): Promise<{ kudos: number; people: number }> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom('kudos').select(eb.fn.countAll<string>().as('n')).where('workspace_id', '=', workspaceId).as('kudos'),
+      eb.selectFrom('person').select(eb.fn.countAll<string>().as('n')).where('workspace_id', '=', workspaceId).as('people'),
+    ])
+    .executeTakeFirstOrThrow();
+  return { kudos: Number(row.kudos), people: Number(row.people) };
 }
 
 export async function findWorkspace(db: Kysely<Database>, platform: Platform, externalId: string): Promise<WorkspaceRow | undefined> {
