@@ -135,4 +135,45 @@ describe.each(testDatabases())('data from the App Home on %s', (kind) => {
     expect(JSON.stringify(again.json)).toContain('erased already');
     expect((await audit()).map((a) => a.action)).toEqual(['person.erase.refused', 'person.erase']);
   });
+
+  it('"Delete all data": only an admin, only with the phrase typed; then every row is gone and Kudos starts over', async () => {
+    await someKudos();
+    const workspaceId = (await e.db.db.selectFrom('workspace').select('id').executeTakeFirstOrThrow()).id;
+    // The button: no form for someone who is not an admin.
+    await e.post(blockAction({ userId: 'UGIVER', actionId: 'admin_data_delete_all', value: 'delete_all' }));
+    expect(e.fake.callsTo('views.open')).toHaveLength(0);
+
+    await e.post(blockAction({ userId: 'UADMIN', actionId: 'admin_data_delete_all', value: 'delete_all' }));
+    const form = opened();
+    expect(form.callback_id).toBe('data_delete_all');
+    const typed = (phrase: string) => formState(form, { delete_all_phrase: state.text(phrase) });
+
+    // A forged submission from someone who is not an admin: refused, audited, nothing deleted.
+    const forged = await e.post(viewSubmission({ userId: 'UGIVER', view: form, values: typed('delete all data') }));
+    expect(JSON.stringify(forged.json)).toContain('Only Kudos admins');
+    expect(await e.count('kudos')).toBe(3);
+    expect((await audit()).map((a) => a.action)).toEqual(['data.delete_all.refused']);
+
+    // The admin, without the phrase: the form says what to type, and nothing goes.
+    const unconfirmed = await e.post(viewSubmission({ userId: 'UADMIN', view: form, values: typed('yes') }));
+    expect(unconfirmed.json).toMatchObject({ response_action: 'errors', errors: { delete_all_phrase: expect.stringContaining('delete all data') } });
+    expect(await e.count('kudos')).toBe(3);
+
+    e.fake.reset();
+    const done = await e.post(viewSubmission({ userId: 'UADMIN', view: form, values: typed('Delete all data') }));
+    expect(done.json).toMatchObject({ response_action: 'update' });
+    expect(JSON.stringify(done.json)).toContain('3 kudos');
+    expect(await e.count('kudos')).toBe(0);
+    expect(await e.count('kudos_recipient')).toBe(0);
+    // Only the admin, whose Home was just redrawn, is known again; the refused attempt's entry went with the rest.
+    expect((await e.db.db.selectFrom('person').select('external_id').execute()).map((p) => p.external_id)).toEqual(['UADMIN']);
+    expect((await audit()).map((a) => [a.action, a.target])).toEqual([['data.delete_all', 'UADMIN']]);
+    expect(e.fake.callsTo('views.publish').map((c) => c.params.user_id)).toContain('UADMIN');
+
+    // Kudos goes on in the same workspace: a new kudos is recorded and posted.
+    const res = await e.thanks('<@UBOB> for the fresh start', { user_id: 'UALICE' });
+    expect(res.status).toBe(200);
+    const fresh = await e.db.db.selectFrom('kudos').select(['workspace_id', 'message']).execute();
+    expect(fresh).toEqual([{ workspace_id: workspaceId, message: 'for the fresh start' }]);
+  });
 });

@@ -1,3 +1,4 @@
+import { DELETE_ALL_PHRASE } from '../../core/workspaces';
 import type { KnownBlock, ModalView } from '../types';
 import { context, input, modal, plain, radio, section } from './admin-modal-kit';
 import { button, HOME_ACTION } from './home-kit';
@@ -12,9 +13,10 @@ export const DATA_CALLBACK = Object.freeze({
   eraseSelf: 'data_erase_self',
   erasePerson: 'data_erase_person',
   exportWorkspace: 'data_export_workspace',
+  deleteAll: 'data_delete_all',
 });
 
-export const DATA_BLOCK = Object.freeze({ person: 'erase_person', confirm: 'erase_confirm', from: 'export_from', to: 'export_to', format: 'export_format' });
+export const DATA_BLOCK = Object.freeze({ person: 'erase_person', confirm: 'erase_confirm', from: 'export_from', to: 'export_to', format: 'export_format', phrase: 'delete_all_phrase' });
 
 const actions = (elements: unknown[]): KnownBlock => ({ type: 'actions', elements }) as unknown as KnownBlock;
 
@@ -30,7 +32,11 @@ export function personDataBlocks(): KnownBlock[] {
 export function adminDataBlocks(): KnownBlock[] {
   return [
     section('*Data*\nExport the kudos of a date range as a file in your DM, or erase a person: their name and messages are removed, and every count stays as it was. Both are recorded in the audit log.'),
-    actions([button('Export kudos…', HOME_ACTION.exportWorkspace, 'export'), button('Erase a person…', HOME_ACTION.erasePerson, 'erase', { style: 'danger' })]),
+    actions([
+      button('Export kudos…', HOME_ACTION.exportWorkspace, 'export'),
+      button('Erase a person…', HOME_ACTION.erasePerson, 'erase', { style: 'danger' }),
+      button('Delete all data…', HOME_ACTION.deleteAll, 'delete_all', { style: 'danger' }),
+    ]),
   ];
 }
 
@@ -81,6 +87,24 @@ export function exportModal(today: string, yearAgo: string): ModalView {
       input(DATA_BLOCK.to, 'To (included)', { type: 'datepicker', initial_date: today }),
       input(DATA_BLOCK.format, 'Format', radio([['csv', 'CSV (spreadsheets)'], ['json', 'JSON (machines)']], 'csv')),
       context('The file comes to your DM with Kudos. Dates are in UTC. The export is recorded in the audit log.'),
+    ],
+  });
+}
+
+/** "Delete all data…" for admins: what goes, what stays, and the phrase to type. */
+export function deleteAllModal(): ModalView {
+  return modal({
+    callbackId: DATA_CALLBACK.deleteAll,
+    title: 'Delete all data',
+    submit: 'Delete everything',
+    blocks: [
+      section(
+        "Kudos will delete everything it keeps about this workspace: every kudos and message, everyone's name and preferences, the values, the settings, the admins you added, the audit log and the scheduled posts.",
+      ),
+      context(
+        'Kudos stays installed and starts over as if it had just been added, with the default values. Posts already in channels stay in Slack. Export the kudos first if you want to keep them. To remove Kudos itself, uninstall the app.',
+      ),
+      input(DATA_BLOCK.phrase, `Type "${DELETE_ALL_PHRASE}" to confirm`, { type: 'plain_text_input', placeholder: plain(DELETE_ALL_PHRASE), max_length: 50 }),
     ],
   });
 }

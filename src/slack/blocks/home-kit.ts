@@ -34,6 +34,7 @@ export const HOME_ACTION = Object.freeze({
   eraseMine: 'data_erase_mine',
   exportWorkspace: 'admin_data_export',
   erasePerson: 'admin_data_erase',
+  deleteAll: 'admin_data_delete_all',
 });
 
 /** Block ids of the Home's parts, so a reader (or a test) can tell them apart without reading sentences. */

@@ -5,16 +5,17 @@ import { join } from 'node:path';
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { exportMine, exportWorkspaceToFile, type ExportFormat } from '../../core/data-access';
 import { erasePerson } from '../../core/erasure';
+import { deleteAllData, DELETE_ALL_PHRASE } from '../../core/workspaces';
 import { SlackCallError } from '../api';
 import { NOT_ADMIN_TEXT } from '../blocks/admin-modal-kit';
-import { DATA_BLOCK, DATA_CALLBACK, dataResultModal, erasePersonModal, eraseSelfModal, exportModal } from '../blocks/data';
+import { DATA_BLOCK, DATA_CALLBACK, dataResultModal, deleteAllModal, erasePersonModal, eraseSelfModal, exportModal } from '../blocks/data';
 import { HOME_ACTION } from '../blocks/home-kit';
 import type { SlackContext } from '../context';
 import { sendFilesToPerson } from '../files';
 import { contextOf } from '../workspaces';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
-type State = Record<string, Record<string, { selected_user?: string | null; selected_date?: string | null; selected_option?: { value: string } | null; selected_options?: Array<{ value: string }> }>>;
+type State = Record<string, Record<string, { value?: string | null; selected_user?: string | null; selected_date?: string | null; selected_option?: { value: string } | null; selected_options?: Array<{ value: string }> }>>;
 
 const field = (view: ViewSubmitAction['view'], block: string) => (view.state?.values as State | undefined)?.[block]?.value;
 const confirmed = (view: ViewSubmitAction['view']) => (field(view, DATA_BLOCK.confirm)?.selected_options ?? []).some((o) => o.value === 'yes');
@@ -121,6 +122,35 @@ export function register(app: App): void {
             : NOT_ADMIN_TEXT;
     if (out.status === 'not_allowed') ctx.logger.warn({ user: body.user.id, action: 'erase' }, 'refused an admin action from someone who is not an admin');
     await ack({ response_action: 'update', view: dataResultModal('Erase a person', text) });
+  });
+
+  app.action<BlockAction<ButtonAction>>(HOME_ACTION.deleteAll, async ({ ack, body, context }) => {
+    await ack();
+    const ctx = contextOf(context);
+    if (!(await ctx.home.requireAdmin(body.user.id, 'open delete all'))) return void (await ctx.home.publish(body.user.id, { kind: 'warn', text: NOT_ADMIN_TEXT }));
+    await openModal(ctx, body.trigger_id, deleteAllModal());
+  });
+
+  app.view<ViewSubmitAction>(DATA_CALLBACK.deleteAll, async ({ ack, body, view, context }: ViewArgs) => {
+    const ctx = contextOf(context);
+    const userId = body.user.id;
+    // The server's own admin check; a refusal is audited by the use case.
+    const check = await ctx.home.checkAdmin(userId);
+    const out = await deleteAllData(ctx.db, ctx.workspace(), check, field(view, DATA_BLOCK.phrase)?.value ?? '');
+    if (out.status === 'not_confirmed') return ack({ response_action: 'errors', errors: { [DATA_BLOCK.phrase]: `Type "${DELETE_ALL_PHRASE}" to confirm. Nothing was deleted.` } });
+    if (out.status === 'not_allowed') {
+      ctx.logger.warn({ user: userId, action: 'delete all' }, 'refused an admin action from someone who is not an admin');
+      return ack({ response_action: 'update', view: dataResultModal('Delete all data', NOT_ADMIN_TEXT) });
+    }
+    ctx.logger.info({ workspace: ctx.workspace().id, kudos: out.kudos, people: out.people }, 'all data of a workspace deleted by an admin');
+    await ack({
+      response_action: 'update',
+      view: dataResultModal(
+        'Delete all data',
+        `Done: ${out.kudos} kudos and ${out.people} ${out.people === 1 ? 'person' : 'people'} deleted, with every setting and log. Kudos starts over here with the default values.`,
+      ),
+    });
+    await ctx.home.publish(userId);
   });
 }
 
