@@ -13,6 +13,7 @@ import {
 } from '../db/queries/workspaces';
 import type { Database, Platform, WorkspaceRow } from '../db/schema';
 import type { AdminCheck } from './admin';
+import { saveSetting } from './settings-store';
 import { DEFAULT_VALUES } from './values';
 
 export type { WorkspaceInput };
@@ -80,9 +81,10 @@ export type DeleteAllOutcome = { status: 'deleted'; kudos: number; people: numbe
  * An admin's "Delete all data": every row the workspace has (kudos, people, values, settings, the audit log,
  * scheduled posts, stored deliveries, links…) is deleted in one transaction, as at the end of an uninstall's grace
  * period. Kudos stays installed, so the workspace row itself and its installation are put back as they were (same
- * id, the default values) in that same transaction: the workspace starts over as if Kudos had just been added, and nothing of before is
- * left. The one entry in the new audit log says who did it and how much went (counts only). The admin check is
- * the server's own; a refusal is audited and deletes nothing.
+ * id, the default values) in that same transaction: the workspace starts over as if Kudos had just been added,
+ * and nothing of before is left. The new audit log's first entry says who did it and how much went (counts only);
+ * an admin by the admin list (the only kind Teams has) is put back on it, so the fresh start does not lock them
+ * out. The admin check is the server's own; a refusal is audited and deletes nothing.
  */
 export async function deleteAllData(db: Kysely<Database>, workspace: WorkspaceRow, check: AdminCheck, typed: string): Promise<DeleteAllOutcome> {
   const actor = check.person?.external_id ?? '';
@@ -102,6 +104,7 @@ export async function deleteAllData(db: Kysely<Database>, workspace: WorkspaceRo
     await putBackInstallations(trx, installations);
     // The actor's person row went with everything else: the entry names them by their platform id.
     await insertAudit(trx, { workspaceId: row.id, actorId: null, action: 'data.delete_all', target: actor, before: counts, after: null });
+    if (check.via === 'settings' && actor) await saveSetting(trx, { workspaceId: row.id, key: 'admins', value: [actor], expectedVersion: 0, actorId: null });
     return { status: 'deleted', ...counts };
   });
 }

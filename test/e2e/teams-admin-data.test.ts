@@ -177,4 +177,41 @@ describe.each(testDatabases())('Teams settings card: Data on %s', (kind) => {
       expect.objectContaining({ action: 'person.erase.refused', target: BOB.id, actor_id: (await person(ALICE))!.id, after: { reason: 'not_admin' } }),
     ]);
   });
+
+  it('"Delete all data": refused for a non-admin (audited), needs the phrase, then deletes every row and keeps the admin', async () => {
+    await give(ALICE, BOB, 'for the flaky test fix', 2);
+    await give(GINA, ALICE, 'for the clear release notes', 1);
+    const card = await settingsCard();
+    const phrase = card.body.find((b: any) => b.id === 'deleteAllPhrase');
+    expect(phrase).toMatchObject({ type: 'Input.Text', label: expect.stringContaining('delete all data') });
+    const button = submitOf(card, 'Delete all data');
+    expect(button).toMatchObject({ type: 'Action.Submit', data: { kudosAction: 'deleteAllData' } });
+    const count = async (table: 'kudos' | 'person' | 'conversation_ref') => Number((await e.db.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n);
+
+    e.connector.reset();
+    await click(ALICE, { ...button.data, deleteAllPhrase: 'delete all data' });
+    expect(String(lastReply()?.text)).toContain('Only Kudos admins');
+    expect(await count('kudos')).toBe(2);
+    expect((await audit()).map((a) => a.action)).toContain('data.delete_all.refused');
+
+    await click(GINA, { ...button.data, deleteAllPhrase: 'please' });
+    expect(String(lastReply()?.text)).toContain('Nothing was deleted');
+    expect(await count('kudos')).toBe(2);
+
+    await click(GINA, { ...button.data, deleteAllPhrase: 'delete all data' });
+    expect(String(lastReply()?.text)).toContain('Done: 2 kudos');
+    expect(await count('kudos')).toBe(0);
+    expect(await count('conversation_ref')).toBeLessThanOrEqual(1); // at most Gina's chat, met again as she clicked
+    const entries = await audit();
+    expect(entries.map((a) => a.action)).toEqual(['data.delete_all', 'setting.update']);
+    expect(entries[0]).toMatchObject({ target: GINA.id });
+
+    // Gina is still an admin: the settings card opens for her, and not for Alice.
+    e.connector.reset();
+    await e.send(personalMessage(url(), { from: GINA, parts: ['settings'] }));
+    expect(cardOf(e.connector.sent()[0].body).body.some((b: any) => b.id === 'deleteAllPhrase')).toBe(true);
+    // And kudos go on being recorded in the same workspace.
+    await give(ALICE, BOB, 'for starting over with us', 0);
+    expect(await count('kudos')).toBe(1);
+  });
 });

@@ -25,13 +25,14 @@ export type WriteOutcome = { ok: true; version: number } | { ok: false; currentV
 
 /**
  * Writes one setting if it is still at `expectedVersion` (0 = never saved), and records the change in the
- * audit log in the same transaction. A stale version means someone else saved first: nothing is written.
+ * audit log in the same transaction (the caller's, when `db` is one). A stale version means someone else saved
+ * first: nothing is written.
  */
 export async function writeSetting(
   db: Kysely<Database>,
   args: { workspaceId: number; key: string; value: unknown; before: unknown; expectedVersion: number; actorId: number | null },
 ): Promise<WriteOutcome> {
-  return db.transaction().execute(async (trx) => {
+  const run = async (trx: Kysely<Database>): Promise<WriteOutcome> => {
     const json = JSON.stringify(args.value);
     const written =
       args.expectedVersion === 0
@@ -70,5 +71,6 @@ export async function writeSetting(
       })
       .execute();
     return { ok: true, version: written.version };
-  });
+  };
+  return db.isTransaction ? run(db) : db.transaction().execute(run);
 }

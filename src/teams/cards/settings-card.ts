@@ -1,4 +1,5 @@
 import { WEEKDAY_NAMES } from '../../core/calendar';
+import { DELETE_ALL_PHRASE } from '../../core/workspaces';
 import { SETTING_LABELS } from '../../core/setting-labels';
 import type { SettingKey, Settings } from '../../core/settings';
 import { adaptiveCard, textBlock, type AdaptiveCard, type CardElement } from './common';
@@ -7,6 +8,7 @@ export const SAVE_SETTINGS_VERB = 'saveSettings';
 /** The Data section's buttons (Action.Submit): the workspace's kudos by a link, and erasing a person. */
 export const EXPORT_KUDOS_VERB = 'exportKudos';
 export const ERASE_PERSON_VERB = 'erasePerson';
+export const DELETE_ALL_VERB = 'deleteAllData';
 /** The Data section's inputs: not settings, so not in CARD_INPUTS. */
 export const DATA_INPUTS = Object.freeze({
   exportFrom: 'exportFrom',
@@ -14,6 +16,7 @@ export const DATA_INPUTS = Object.freeze({
   exportFormat: 'exportFormat',
   erasePerson: 'erasePerson',
   eraseConfirm: 'eraseConfirm',
+  deleteAllPhrase: 'deleteAllPhrase',
 } as const);
 /** A choice set cannot submit an empty choice; this one stands for "none" (null). */
 export const NONE = '-';
@@ -216,6 +219,12 @@ function dataSection(today: string, people: Array<{ id: string; name: string }>)
     },
     { type: 'Input.Toggle', id: DATA_INPUTS.eraseConfirm, title: 'Yes, erase this person. This cannot be undone.', value: 'false', valueOn: 'true', valueOff: 'false' },
     { type: 'ActionSet', actions: [{ type: 'Action.Submit', title: 'Erase person', data: { kudosAction: ERASE_PERSON_VERB } }] },
+    textBlock(
+      "**Delete all data**: every kudos and message, everyone's name and preferences, the values, the settings, the admins and the audit log. Kudos stays installed and starts over with the default values; posts already in channels stay. Export first to keep a copy.",
+      { spacing: 'Medium' },
+    ),
+    { type: 'Input.Text', id: DATA_INPUTS.deleteAllPhrase, label: `Type "${DELETE_ALL_PHRASE}" to confirm`, placeholder: DELETE_ALL_PHRASE, maxLength: 50 },
+    { type: 'ActionSet', actions: [{ type: 'Action.Submit', title: 'Delete all data', style: 'destructive', data: { kudosAction: DELETE_ALL_VERB } }] },
   ];
 }
 

@@ -1,5 +1,6 @@
 import { dayRange, recordExportRefused } from '../../core/data-access';
 import { erasePerson } from '../../core/erasure';
+import { deleteAllData, DELETE_ALL_PHRASE } from '../../core/workspaces';
 import { createWorkspaceExportLink, EXPORT_LINK_MINUTES, exportLinkUrl } from '../../core/export-links';
 import { conversationKind } from '../activity';
 import { adaptiveCard, cardAttachment, textBlock } from '../cards/common';
@@ -12,6 +13,7 @@ export const EXPORT_IN_PERSONAL = 'Open settings in our personal chat to export:
 export const EXPORT_NO_PUBLIC_URL =
   "Exporting kudos by a link isn't set up here yet: set PUBLIC_URL (the address people reach Kudos at) and restart Kudos.";
 export const ERASE_NOT_ADMIN = 'Only Kudos admins can erase someone. Nothing was erased.';
+export const DELETE_ALL_NOT_ADMIN = "Only Kudos admins can delete the workspace's data. Nothing was deleted.";
 
 const text = (v: unknown): string => (typeof v === 'string' ? v.trim() : '');
 
@@ -96,5 +98,28 @@ export async function eraseFromCard(ctx: TeamsContext, turn: Turn, data: Record<
       : out.status === 'already_erased'
         ? 'That person was already erased.'
         : 'Kudos has no such person in this workspace.',
+  );
+}
+
+/**
+ * "Delete all data" on the settings card (Action.Submit): the core's fresh start (every row of the workspace
+ * deleted in one transaction, Kudos left installed), for an admin by the server's own check and only with the
+ * phrase typed. A refusal is audited by the use case ('data.delete_all.refused').
+ */
+export async function deleteAllFromCard(ctx: TeamsContext, turn: Turn, data: Record<string, unknown>): Promise<void> {
+  const check = await checkSender(ctx, turn);
+  const out = await deleteAllData(ctx.db, turn.ws, check, text(data[DATA_INPUTS.deleteAllPhrase]));
+  if (out.status === 'not_allowed') {
+    ctx.logger.warn({ tenant: turn.tenant, user: turn.tc.activity.from.id }, 'refused to delete all data for someone who is not an admin');
+    await turn.tc.sendActivity(DELETE_ALL_NOT_ADMIN);
+    return;
+  }
+  if (out.status === 'not_confirmed') {
+    await turn.tc.sendActivity(`Type "${DELETE_ALL_PHRASE}" in the box to confirm. Nothing was deleted.`);
+    return;
+  }
+  ctx.logger.info({ tenant: turn.tenant, kudos: out.kudos, people: out.people }, 'all data of a workspace deleted by an admin in Teams');
+  await turn.tc.sendActivity(
+    `Done: ${out.kudos} kudos and ${out.people} ${out.people === 1 ? 'person' : 'people'} deleted, with every setting and log. Kudos starts over here with the default values.`,
   );
 }

@@ -23,8 +23,8 @@ import {
   statsSummary,
   undoneMessage,
 } from '../cards/messages';
-import { ERASE_PERSON_VERB, EXPORT_KUDOS_VERB, SAVE_SETTINGS_VERB } from '../cards/settings-card';
-import { eraseFromCard, exportFromCard } from './admin-data';
+import { DELETE_ALL_VERB, ERASE_PERSON_VERB, EXPORT_KUDOS_VERB, SAVE_SETTINGS_VERB } from '../cards/settings-card';
+import { deleteAllFromCard, eraseFromCard, exportFromCard } from './admin-data';
 import { askToErase, ERASE_ME_VERB, eraseMe } from './erase';
 import { tellPrivately } from '../conversations';
 import type { TeamsContext, Turn } from '../context';
@@ -50,6 +50,7 @@ export async function onMessage(ctx: TeamsContext, turn: Turn): Promise<void> {
     if (verb === EXPORT_KUDOS_VERB) return exportFromCard(ctx, turn, a.value as Record<string, unknown>);
     if (verb === ERASE_PERSON_VERB) return eraseFromCard(ctx, turn, a.value as Record<string, unknown>);
     return;
+    if (verb === DELETE_ALL_VERB) return deleteAllFromCard(ctx, turn, a.value as Record<string, unknown>);
   }
   const command = plainCommand(a);
   if (SETTINGS_WORDS.has(command)) return showSettings(ctx, turn);
