@@ -57,6 +57,61 @@ export function placeFor(settings: Pick<Settings, 'kudosChannel'>, given: { chan
   return { channelId, threadTs: channelId && channelId === given.channelId ? (given.threadTs ?? null) : null };
 }
 
+/** Where a kudos was given: the conversation, and the thread in it when it answers a message there. */
+export interface GivenAt {
+  channelId: string | null;
+  threadTs?: string | null;
+  /** The kudos thanks a particular message (the message shortcut or message action); its post links to it. */
+  forMessage?: boolean;
+}
+
+/**
+ * Where a kudos goes, as the giver is told it: by the form before they send it, and by the confirmation after.
+ * It is read off the place the post is actually made in (`whereFor`), so the words cannot disagree with the post.
+ */
+export type PostWhere =
+  /** In the thread of the message being thanked (or of the thread it was given in). */
+  | { kind: 'thread'; channelId: string }
+  /** In the kudos channel an admin chose; the post links to the message being thanked when it thanks one. */
+  | { kind: 'kudos_channel'; channelId: string; linksToMessage: boolean }
+  /** In the conversation where it was given (or chosen in the form); null when there is none. */
+  | { kind: 'here'; channelId: string | null };
+
+/** Describes a place decided for a kudos given at `given` (see PostWhere). */
+export function whereFor(settings: Pick<Settings, 'kudosChannel'>, place: PostPlace, given: GivenAt): PostWhere {
+  const channelId = place.channelId;
+  if (channelId && channelId === given.channelId && (place.threadTs ?? given.threadTs)) return { kind: 'thread', channelId };
+  if (channelId && channelId === settings.kudosChannel) return { kind: 'kudos_channel', channelId, linksToMessage: !!given.forMessage };
+  return { kind: 'here', channelId };
+}
+
+/** The place for a kudos given at `given` (placeFor) and how the giver is told it (whereFor): one decision for both. */
+export function planPost(settings: Pick<Settings, 'kudosChannel'>, given: GivenAt): { place: PostPlace; where: PostWhere } {
+  const place = placeFor(settings, given);
+  return { place, where: whereFor(settings, place, given) };
+}
+
+/** Where a kudos is after its publish, against where the giver was told it would go. */
+export interface PostReport {
+  /** Where it is now; null when it is not posted (yet): the outcome's own notice says why and what happens next. */
+  where: PostWhere | null;
+  /** Where the giver was told it would go. */
+  told: PostWhere;
+  /** Posted, but not where the giver was told: that place could not be used, and it went to `where` instead. */
+  moved: boolean;
+  /** The post's id (Slack ts, Teams activity id), when the platform gave one: for a link to it. */
+  ts: string | null;
+}
+
+/** What a publish came to, as the giver's confirmation tells it (see PostReport). */
+export function reportPost(settings: Pick<Settings, 'kudosChannel'>, given: GivenAt, told: PostWhere, outcome: PublishOutcome): PostReport {
+  // Slack's response_url posts where the request came from, which is where the giver was told.
+  if (outcome.status === 'fallback') return { where: told, told, moved: false, ts: null };
+  if (outcome.status !== 'posted') return { where: null, told, moved: false, ts: null };
+  if (outcome.channelId === told.channelId) return { where: told, told, moved: false, ts: outcome.ts };
+  return { where: whereFor(settings, { channelId: outcome.channelId }, given), told, moved: true, ts: outcome.ts };
+}
+
 /** What the request that recorded a kudos hands its publish. */
 export interface PublishOptions {
   /** The request's own way of answering (Slack's response_url, the Teams turn), tried when the place cannot be used. */

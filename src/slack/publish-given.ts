@@ -1,6 +1,6 @@
 import type { GiveResult } from '../core/give';
 import type { PostPlace } from '../core/ports';
-import { placeFor, publishKudos, type PublishOutcome } from '../core/publish';
+import { planPost, publishKudos, reportPost, type GivenAt, type PostReport, type PostWhere, type PublishOutcome } from '../core/publish';
 import type { WorkspaceRow } from '../db/schema';
 import type { SlackContext } from './context';
 import { responseUrlReply } from './notifier';
@@ -15,12 +15,13 @@ export async function publishGiven(
   ctx: SlackContext,
   workspace: WorkspaceRow,
   given: Extract<GiveResult, { status: 'given' }>,
-  from: { channelId: string | null; threadTs?: string | null; responseUrl: string | null },
-): Promise<{ place: PostPlace; outcome: PublishOutcome }> {
+  from: GivenAt & { responseUrl: string | null },
+): Promise<{ place: PostPlace; where: PostWhere; outcome: PublishOutcome; report: PostReport }> {
   const { kudos } = given;
   ctx.home.touch([kudos.giver.externalId, ...kudos.recipients.map((r) => r.externalId)]);
-  const place = placeFor(given.settings, from);
+  // The same decision the form stated (openGiveModal): the place, and how the giver is told it.
+  const { place, where } = planPost(given.settings, from);
   const live = place.channelId === from.channelId ? responseUrlReply(ctx.api, from.responseUrl, from.channelId, ctx.logger) : undefined;
   const outcome = await publishKudos(ctx.core(), workspace, kudos, place, { live, held: given.postClaim, notify: given.notify });
-  return { place, outcome };
+  return { place, where, outcome, report: reportPost(given.settings, from, where, outcome) };
 }

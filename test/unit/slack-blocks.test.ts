@@ -67,7 +67,7 @@ describe('the kudos post', () => {
 
   it('links the original message when there is one, in the recipient DM too', () => {
     const k = kudos({ permalink: 'https://acme.slack.com/archives/C1/p1' });
-    expect(text(kudosPostBlocks(k))).toContain('<https://acme.slack.com/archives/C1/p1|View the message>');
+    expect(text(kudosPostBlocks(k))).toContain('For <https://acme.slack.com/archives/C1/p1|this message>');
     expect(text(recipientDmBlocks(k, '<#C1>'))).toContain('<@UG> just thanked you in <#C1>');
   });
 
@@ -84,7 +84,7 @@ describe('the give-kudos modal', () => {
   const values: ValueView[] = Array.from({ length: 120 }, (_, i) => ({ slug: `v${i}`, label: `Value number ${i}`, emoji: 'star' }));
 
   it('has the fields people fill, within Slack limits, even with 120 values', () => {
-    const view = giveModalView({ values, valueRequired: true, minMessageLength: 10, metadata: { channelId: 'C1', source: 'modal' } });
+    const view = giveModalView({ values, valueRequired: true, minMessageLength: 10, metadata: { channelId: 'C1', source: 'modal' }, where: { kind: 'here', channelId: 'C1' } });
     expect(view.blocks.map((b) => (b as { block_id?: string }).block_id)).toEqual(['recipients', 'values', 'message', 'channel']);
     const valuesBlock = view.blocks[1] as { optional?: boolean; element: { options: unknown[] } };
     expect(valuesBlock.element.options).toHaveLength(100);
@@ -99,12 +99,19 @@ describe('the give-kudos modal', () => {
       valueRequired: false,
       minMessageLength: 10,
       metadata: { channelId: 'C1', source: 'shortcut', permalink: 'https://x/p1', threadTs: '1.1' },
+      where: { kind: 'thread', channelId: 'C1' },
       initialRecipients: ['UA'],
       lockChannel: true,
     });
     expect(view.blocks.map((b) => (b as { block_id?: string }).block_id).filter(Boolean)).toEqual(['recipients', 'message']);
-    expect(text(view.blocks)).toContain('https://x/p1');
+    expect(text(view.blocks)).toContain('For <https://x/p1|this message>. Kudos will be posted in this message\'s thread.');
     expect((view.blocks[1] as { element: { initial_users: string[] } }).element.initial_users).toEqual(['UA']);
+  });
+
+  it('with a kudos channel: names it, and offers no channel to choose', () => {
+    const view = giveModalView({ values: [], valueRequired: false, minMessageLength: 10, metadata: { channelId: 'C1', source: 'modal' }, where: { kind: 'kudos_channel', channelId: 'CK', linksToMessage: false } });
+    expect(view.blocks.map((b) => (b as { block_id?: string }).block_id).filter(Boolean)).toEqual(['recipients', 'message']);
+    expect(text(view.blocks)).toContain('Kudos will be posted in <#CK>, where every kudos goes.');
   });
 
   it('puts each refusal on the field it concerns', () => {

@@ -1,4 +1,5 @@
 import { MAX_MESSAGE_LENGTH, MAX_RECIPIENTS } from '../../core/settings';
+import type { PostReport, PostWhere } from '../../core/publish';
 import { refusalsByField, type GiveField, type Refusal } from '../../core/refusals';
 import type { ValueView } from '../../core/types';
 import type { KnownBlock, ModalView } from '../types';
@@ -23,16 +24,50 @@ export interface GiveModalInput {
   valueRequired: boolean;
   minMessageLength: number;
   metadata: GiveModalMetadata;
+  /** Where the kudos will be posted (core planPost): said in the form, and no channel to choose when it is fixed. */
+  where: PostWhere;
   initialRecipients?: string[];
   /** When opened from a message, the channel is that message's, and not a choice. */
   lockChannel?: boolean;
 }
 
+/** The form's sentence about where the kudos goes; null when the form's own "Post it in" choice decides. */
+export function whereWillBeText(where: PostWhere): string | null {
+  switch (where.kind) {
+    case 'thread':
+      return "Kudos will be posted in this message's thread.";
+    case 'kudos_channel':
+      return where.linksToMessage
+        ? `Kudos will be posted in <#${where.channelId}>, with a link to this message.`
+        : `Kudos will be posted in <#${where.channelId}>, where every kudos goes.`;
+    case 'here':
+      return where.channelId ? `Kudos will be posted in <#${where.channelId}>.` : null;
+  }
+}
+
+/**
+ * The confirmation's sentence about where the kudos went (a link to the post when there is one); null when it
+ * is not posted (yet), which the delivery notice explains.
+ */
+export function whereIsText(report: PostReport, postLink: string | null): string | null {
+  const { where } = report;
+  if (!where) return null;
+  const it = postLink ? `<${postLink}|Your kudos>` : 'Your kudos';
+  const posted = `${it} is posted ${placeWords(where)}${where.kind === 'kudos_channel' && where.linksToMessage ? ', with a link to the message' : ''}.`;
+  return report.moved ? `I couldn't post it ${placeWords(report.told)}. ${posted}` : posted;
+}
+
+function placeWords(where: PostWhere): string {
+  if (where.kind === 'thread') return "in the message's thread";
+  return where.channelId ? `in <#${where.channelId}>` : 'here';
+}
+
 export function giveModalView(input: GiveModalInput): ModalView {
   const blocks: KnownBlock[] = [];
-  if (input.metadata.permalink) {
-    blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `For <${input.metadata.permalink}|this message>. Your kudos will be posted in its thread.` }] });
-  }
+  const where = whereWillBeText(input.where);
+  const chooses = !input.lockChannel && input.where.kind === 'here';
+  const lines = [input.metadata.permalink ? `For <${input.metadata.permalink}|this message>.` : null, chooses ? null : where].filter(Boolean);
+  if (lines.length) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: lines.join(' ') }] });
   blocks.push({
     type: 'input',
     block_id: BLOCK.recipients,
@@ -76,7 +111,7 @@ export function giveModalView(input: GiveModalInput): ModalView {
       placeholder: { type: 'plain_text', text: 'Thanks for…' },
     },
   });
-  if (!input.lockChannel) {
+  if (chooses) {
     blocks.push({
       type: 'input',
       block_id: BLOCK.channel,

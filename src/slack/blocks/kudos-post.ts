@@ -23,7 +23,8 @@ export function kudosPostBlocks(k: KudosView): KnownBlock[] {
   }
   const context: string[] = [];
   if (k.values.length) context.push(valueBadges(k.values));
-  if (k.permalink) context.push(`<${k.permalink}|View the message>`);
+  // The message being thanked: in its thread that is the message above; in the kudos channel, the way to it.
+  if (k.permalink) context.push(`For <${k.permalink}|this message>`);
   if (context.length) blocks.push({ type: 'context', elements: context.map((text) => ({ type: 'mrkdwn', text })) });
   if (withdrawn) {
     blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `:leftwards_arrow_with_hook: Withdrawn by ${personRef(k.giver)}` }] });

@@ -1,12 +1,13 @@
 import type { App } from '@slack/bolt';
 import { giveKudos } from '../../core/give';
 import { giveGuide } from '../../core/help';
-import { handBackPost, PUBLISH_DM_GRACE_MS } from '../../core/publish';
+import { handBackPost, planPost, PUBLISH_DM_GRACE_MS, type PostReport } from '../../core/publish';
 import { reportUndelivered } from '../../core/undelivered';
 import { SlackCallError } from '../api';
-import { GIVE_MODAL_CALLBACK, BLOCK, ACTION, giveModalView, modalErrors, type GiveModalMetadata } from '../blocks/give-modal';
+import { GIVE_MODAL_CALLBACK, BLOCK, ACTION, giveModalView, modalErrors, whereIsText, type GiveModalMetadata } from '../blocks/give-modal';
 import { confirmationReply, deliveryNotice } from '../blocks/messages';
 import type { SlackContext } from '../context';
+import { permalinkFor } from '../identity';
 import { contextOf } from '../workspaces';
 import { publishGiven } from '../publish-given';
 
@@ -18,6 +19,8 @@ export async function openGiveModal(
 ): Promise<void> {
   const ws = ctx.workspace();
   const { settings, values } = await giveGuide(ctx.db, ws);
+  // The form says where the kudos will go with the same decision the submission posts by (publishGiven).
+  const { where } = planPost(settings, givenAt(metadata, metadata.channelId));
   await ctx.api.call('views.open', {
     trigger_id: triggerId,
     view: giveModalView({
@@ -25,6 +28,7 @@ export async function openGiveModal(
       valueRequired: settings.valueRequired,
       minMessageLength: settings.minMessageLength,
       metadata,
+      where,
       initialRecipients: opts.initialRecipients,
       lockChannel: opts.lockChannel,
     }),
@@ -77,17 +81,35 @@ export function register(app: App): void {
     ctx.background.run(
       'publish modal kudos',
       async () => {
-        const from = { channelId: chosenChannel, threadTs: meta.channelId === chosenChannel ? meta.threadTs : null, responseUrl };
-        const { place, outcome } = await publishGiven(ctx, ws, result, from);
+        const { place, outcome, report } = await publishGiven(ctx, ws, result, { ...givenAt(meta, chosenChannel), responseUrl });
         const confirm = confirmationReply(result.kudos, result.skipped, result.allowance);
-        const notice = deliveryNotice(outcome);
-        await tellGiver(ctx, giverId, place.channelId, notice ? `${confirm.text}\n${notice}` : confirm.text, confirm.blocks);
+        // A post that did not go as planned is explained by its notice (which says where); else, where it is.
+        const note = deliveryNotice(outcome) ?? whereIsText(report, await postLink(ctx, report, report.moved ? null : (place.threadTs ?? null)));
+        const blocks = note ? [confirm.blocks[0], { type: 'section', text: { type: 'mrkdwn', text: note } }, ...confirm.blocks.slice(1)] : confirm.blocks;
+        // Told where they are: the channel they gave it from (or chose), not the kudos channel they may not be in.
+        await tellGiver(ctx, giverId, chosenChannel, note ? `${confirm.text}\n${note}` : confirm.text, blocks);
       },
       'delivery',
       // Should the process stop before this gets its turn, the claim goes back to the queue for the next start.
       { abandon: claim ? () => handBackPost(ctx.core(), ws, result.kudos.id, claim) : undefined },
     );
   });
+}
+
+/** Where a kudos from the form was given: the chosen channel, and the message's thread when it thanks a message there. */
+function givenAt(meta: GiveModalMetadata, channelId: string | null): { channelId: string | null; threadTs: string | null; forMessage: boolean } {
+  const same = channelId === meta.channelId;
+  return { channelId, threadTs: same ? (meta.threadTs ?? null) : null, forMessage: meta.source === 'shortcut' && same };
+}
+
+/** A link to a kudos post: built from the workspace's address, else asked of Slack; null when neither works. */
+async function postLink(ctx: SlackContext, report: PostReport, threadTs: string | null): Promise<string | null> {
+  const channel = report.where?.channelId;
+  if (!channel || !report.ts) return null;
+  const built = permalinkFor(ctx.identity(), channel, report.ts, threadTs);
+  if (built) return built;
+  const res = await ctx.api.call<{ ok: boolean; permalink?: string }>('chat.getPermalink', { channel, message_ts: report.ts }).catch(() => undefined);
+  return res?.permalink ?? null;
 }
 
 /** An ephemeral note in the channel, or a DM when the bot cannot write there. */

@@ -7,8 +7,9 @@ import { openGiveModal } from './give-modal';
 export const GIVE_SHORTCUT_CALLBACK = 'give_kudos_shortcut';
 
 /**
- * "Give kudos" from a message's menu: the modal, prefilled with the message's author and a link to it; the
- * kudos is posted in that message's thread.
+ * "Give kudos" from a message's menu: the modal, prefilled with the message's author and a link to it. The
+ * kudos is posted in that message's thread, or, when an admin set a kudos channel, in that channel with a link
+ * to the message (core planPost decides; the form says which before it is sent).
  */
 export function register(app: App): void {
   app.shortcut<MessageShortcut>({ callback_id: GIVE_SHORTCUT_CALLBACK, type: 'message_action' }, async ({ ack, shortcut, context }) => {
@@ -18,6 +19,13 @@ export function register(app: App): void {
     const channelId = shortcut.channel.id;
     const author = message.user && !message.bot_id && message.user !== shortcut.user.id ? message.user : undefined;
     try {
+      // The link to the message is built from the workspace's address; without one, Slack is asked for it.
+      const permalink =
+        permalinkFor(ctx.identity(), channelId, message.ts, message.thread_ts) ??
+        (await ctx.api
+          .call<{ ok: boolean; permalink?: string }>('chat.getPermalink', { channel: channelId, message_ts: message.ts })
+          .then((r) => r.permalink ?? null)
+          .catch(() => null));
       await openGiveModal(
         ctx,
         shortcut.trigger_id,
@@ -25,7 +33,7 @@ export function register(app: App): void {
           channelId,
           threadTs: message.thread_ts ?? message.ts,
           messageTs: message.ts,
-          permalink: permalinkFor(ctx.identity(), channelId, message.ts, message.thread_ts),
+          permalink,
           source: 'shortcut',
         },
         { initialRecipients: author ? [author] : [], lockChannel: true },
