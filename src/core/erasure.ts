@@ -22,6 +22,7 @@ import { findPeople } from '../db/queries/people';
 import type { AdminCheck } from './admin';
 import { mentionToken } from './mention';
 import type { UseCaseDeps } from './ports';
+import { redrawKudosPost } from './reverse';
 
 /**
  * Erasing a person: an admin erases someone, or a person erases themselves; deactivated people are erased by
@@ -269,7 +270,7 @@ async function eraseOne(
   let kudosUpdated = 0;
   let updateFailures = 0;
   for (const view of await loadKudosViews(deps.db, workspace.id, done.kudosIds)) {
-    const ok = await deps.notifier.updateKudosPost(workspace, view).catch(() => false);
+    const ok = await redrawKudosPost(deps, workspace, view);
     if (ok) kudosUpdated++;
     else updateFailures++;
   }

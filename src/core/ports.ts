@@ -53,8 +53,11 @@ export interface Notifier {
    * Returns where it is, `null` when it is certainly not there, `undefined` when the platform cannot tell.
    */
   findKudosPost(workspace: WorkspaceRow, kudos: KudosView, place: PostPlace, postedAfter: Date): Promise<{ channelId: string; ts: string } | null | undefined>;
-  /** Redraws the post of a kudos that was withdrawn. False when it could not be updated. */
-  updateKudosPost(workspace: WorkspaceRow, kudos: KudosView): Promise<boolean>;
+  /**
+   * Redraws the post of a kudos from what is stored now (withdrawn, or naming an erased person); `pileOnNames` are
+   * who joined it by a pile-on, for a platform that draws them on the post. False when it could not be updated.
+   */
+  updateKudosPost(workspace: WorkspaceRow, kudos: KudosView, pileOnNames: readonly string[]): Promise<boolean>;
   /** One private message to a recipient about the kudos they received since the last one. */
   sendKudosDm(workspace: WorkspaceRow, recipient: PersonRow, kudos: KudosView[]): Promise<SendResult>;
   /** A private note to a person. */

@@ -1,6 +1,7 @@
 import type { PersonRow, WorkspaceRow } from '../db/schema';
 import { findLatestGiven, findLatestUndone, loadKudosViews, revokeRecorded } from '../db/queries/kudos';
 import { firstNotice } from '../db/queries/notices';
+import { activePileOnNames } from '../db/queries/reactions';
 import { allowanceToday, type CoreDeps } from './give';
 import type { UseCaseDeps } from './ports';
 import type { AllowanceView, KudosSource, KudosView } from './types';
@@ -69,7 +70,17 @@ export async function undoLastKudos(
  * Redraws the post of a withdrawn kudos (struck through, "withdrawn"). False when it has no post or the platform
  * would not update it; the kudos is withdrawn either way.
  */
-export async function withdrawPost(deps: Pick<UseCaseDeps, 'notifier'>, workspace: WorkspaceRow, kudos: KudosView): Promise<boolean> {
+export function withdrawPost(deps: Pick<UseCaseDeps, 'notifier' | 'db'>, workspace: WorkspaceRow, kudos: KudosView): Promise<boolean> {
+  return redrawKudosPost(deps, workspace, kudos);
+}
+
+/**
+ * Redraws a kudos's post from what is stored now (withdrawn, or naming an erased person), with the names of those
+ * who joined it by a pile-on, which a platform that draws them on the post (Teams) would otherwise drop. False
+ * when it has no post or the platform would not update it.
+ */
+export async function redrawKudosPost(deps: Pick<UseCaseDeps, 'notifier' | 'db'>, workspace: WorkspaceRow, kudos: KudosView): Promise<boolean> {
   if (!kudos.postChannelId || !kudos.postTs) return false;
-  return deps.notifier.updateKudosPost(workspace, kudos).catch(() => false);
+  const pileOns = await activePileOnNames(deps.db, workspace.id, kudos.id);
+  return deps.notifier.updateKudosPost(workspace, kudos, pileOns).catch(() => false);
 }

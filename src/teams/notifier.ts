@@ -54,8 +54,8 @@ export class TeamsNotifier implements Notifier {
     return undefined;
   }
 
-  updateKudosPost(ws: WorkspaceRow, kudos: KudosView): Promise<boolean> {
-    return this.redraw(ws, kudos, []);
+  updateKudosPost(ws: WorkspaceRow, kudos: KudosView, pileOnNames: readonly string[]): Promise<boolean> {
+    return this.redraw(ws, kudos, pileOnNames);
   }
 
   showPileOns(ws: WorkspaceRow, kudos: KudosView, names: string[]): Promise<boolean> {
@@ -76,7 +76,7 @@ export class TeamsNotifier implements Notifier {
   }
 
   /** Redraws a kudos card in its conversation (withdrawn, or who joined in); false when it could not be updated. */
-  private async redraw(ws: WorkspaceRow, kudos: KudosView, pileOnNames: string[]): Promise<boolean> {
+  private async redraw(ws: WorkspaceRow, kudos: KudosView, pileOnNames: readonly string[]): Promise<boolean> {
     const conversationId = kudos.postChannelId;
     if (!conversationId || !kudos.postTs) return false;
     const ref = await referenceFor(this.ctx, ws, conversationId);
@@ -95,7 +95,7 @@ export class TeamsNotifier implements Notifier {
 }
 
 /** A kudos card as a message. */
-export function kudosActivity(k: KudosView, pileOnNames: string[] = []): Partial<Activity> {
+export function kudosActivity(k: KudosView, pileOnNames: readonly string[] = []): Partial<Activity> {
   return { type: 'message', summary: kudosSummary(k), attachments: [cardAttachment(kudosCard(k, pileOnNames))] };
 }
 

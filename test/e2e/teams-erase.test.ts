@@ -1,6 +1,6 @@
 import { testDatabases } from '../helpers/db';
-import { cardOf } from '../helpers/fake-connector';
-import { ALICE, BOB, BOT, GINA, channelMessage, personalMessage, type TeamsUser } from '../helpers/teams-activities';
+import { cardOf, cardText } from '../helpers/fake-connector';
+import { ALICE, BOB, BOT, CAROL, DAN, GINA, channelMessage, personalMessage, reaction, type TeamsUser } from '../helpers/teams-activities';
 import { useTeamsE2E } from '../helpers/teams-e2e';
 
 /**
@@ -49,5 +49,35 @@ describe.each(testDatabases())('Teams `erase my data` on %s', (kind) => {
     expect(cardOf(e.connector.sent().at(-1)?.body)).toBeUndefined();
     await e.send({ ...channelMessage(url(), { from: ALICE, parts: [] }), text: '', value: { kudosAction: 'erase_me' } });
     expect((await person(ALICE))!.erased_at).toBeNull();
+  });
+
+  it("redrawn cards keep who joined by a pile-on, and show an erased joiner by the placeholder", async () => {
+    const msg = channelMessage(url(), { from: GINA, parts: [BOT, ' thanks ', ALICE, ' for the clear release notes'] });
+    await e.send(msg);
+    const cardId = e.connector.sent()[0].newId!;
+    await e.send(reaction(url(), { from: CAROL, replyToId: cardId, conversationId: msg.conversation.id, added: ['like'] }));
+    await e.send(reaction(url(), { from: DAN, replyToId: cardId, conversationId: msg.conversation.id, added: ['heart'] }));
+    const joined = cardText(cardOf(e.connector.callsOf('update').at(-1)!.body));
+    expect(joined).toContain(CAROL.name);
+    expect(joined).toContain(DAN.name);
+
+    // Alice (the recipient) is erased: her card is redrawn without her, and Carol and Dan still show as joining.
+    e.connector.reset();
+    await e.send(personalMessage(url(), { from: ALICE, parts: ['erase my data'] }));
+    await click(ALICE, { kudosAction: 'erase_me' });
+    const afterAlice = cardText(cardOf(e.connector.callsOf('update').at(-1)!.body));
+    expect(afterAlice).not.toContain(ALICE.name);
+    expect(afterAlice).toContain('Former teammate');
+    expect(afterAlice).toContain(`Thanks added by ${CAROL.name}`);
+    expect(afterAlice).toContain(DAN.name);
+
+    // Carol (a joiner) is erased: the card shows the placeholder where her name was, and still Dan.
+    e.connector.reset();
+    await e.send(personalMessage(url(), { from: CAROL, parts: ['erase my data'] }));
+    await click(CAROL, { kudosAction: 'erase_me' });
+    const afterCarol = cardText(cardOf(e.connector.callsOf('update').at(-1)!.body));
+    expect(afterCarol).not.toContain(CAROL.name);
+    expect(afterCarol).toContain(DAN.name);
+    expect(afterCarol).toMatch(/Thanks added by .*Former teammate/);
   });
 });

@@ -184,8 +184,8 @@ export async function markErased(db: Kysely<Database>, workspaceId: number, pers
 }
 
 /**
- * Kudos with a post on the platform (a channel and a message id) that the person gave or received, or among
- * `alsoIds` (kudos whose text named them), in id order.
+ * Kudos with a post on the platform (a channel and a message id) that the person gave, received or joined by a
+ * pile-on, or among `alsoIds` (kudos whose text named them), in id order.
  */
 export async function postedKudosInvolving(db: Kysely<Database>, workspaceId: number, personId: number, alsoIds: number[]): Promise<number[]> {
   const rows = await db
@@ -198,6 +198,8 @@ export async function postedKudosInvolving(db: Kysely<Database>, workspaceId: nu
       w.or([
         w('k.giver_id', '=', personId),
         w.exists(w.selectFrom('kudos_recipient as r').select('r.kudos_id').whereRef('r.kudos_id', '=', 'k.id').where('r.recipient_id', '=', personId)),
+        // A post they joined by a pile-on (Teams draws the joiners' names on it).
+        w.exists(w.selectFrom('kudos as p').select('p.id').whereRef('p.parent_id', '=', 'k.id').where('p.giver_id', '=', personId).where('p.revoked_at', 'is', null)),
         ...(alsoIds.length ? [w('k.id', 'in', alsoIds)] : []),
       ]),
     )

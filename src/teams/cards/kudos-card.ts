@@ -12,7 +12,7 @@ export function valueBadges(values: ValueView[]): string {
  * The public card for a kudos: who thanked whom (as Teams mentions, so recipients are notified), the message,
  * the values, and who joined in by reacting. A withdrawn kudos keeps its card but says so.
  */
-export function kudosCard(k: KudosView, pileOnNames: string[] = []): AdaptiveCard {
+export function kudosCard(k: KudosView, pileOnNames: readonly string[] = []): AdaptiveCard {
   const mentions: MentionEntity[] = [];
   const people = new Map<string, PersonView>([[k.giver.externalId, k.giver], ...k.recipients.map((r) => [r.externalId, r] as const)]);
   const at = (p: PersonView): string => {
@@ -44,7 +44,7 @@ export function kudosCard(k: KudosView, pileOnNames: string[] = []): AdaptiveCar
   return adaptiveCard(body, { mentions });
 }
 
-function pileOnText(names: string[]): string {
+function pileOnText(names: readonly string[]): string {
   const shown = names.slice(0, 5).map((n) => n || 'someone');
   return names.length > 5 ? `${shown.join(', ')} and ${names.length - 5} more` : listJoin(shown);
 }
