@@ -10,6 +10,7 @@ import {
   type StoryCandidateRow,
 } from '../db/queries/digest';
 import type { Database, WorkspaceRow } from '../db/schema';
+import { crossTeamWeek, type CrossTeamWeek } from './cross-team';
 import type { DigestSettings } from './settings';
 import { localDay } from './time';
 import type { ValueView } from './types';
@@ -95,6 +96,8 @@ export interface DigestData {
   firstTimers: { people: DigestPerson[]; total: number };
   /** Nothing was given: renderers show a short nudge instead of an empty report. */
   quiet: boolean;
+  /** Kudos between teams this week and last (core/cross-team.ts); only when the workspace has teams. */
+  crossTeam?: CrossTeamWeek;
 }
 
 export const STORY_COUNT = 3;
@@ -112,12 +115,13 @@ export async function buildDigest(
 ): Promise<DigestData> {
   const week = { start: period.start, end: period.end };
   // Independent statements: on Postgres they run side by side on the pool's connections.
-  const [summary, previous, values, candidates, known] = await Promise.all([
+  const [summary, previous, values, candidates, known, crossTeam] = await Promise.all([
     weekSummary(db, workspace.id, { ...week, previousStart: period.previousStart }, { top: settings.topCount, cap: RANKING_CAP, firstTimerCap: FIRST_TIMER_CAP }),
     previousTotals(db, workspace.id, { start: period.previousStart, end: period.start }),
     valueCounts(db, workspace.id, week),
     storyCandidates(db, workspace.id, week, { limit: STORY_POOL, seed: seedOf(period.key) }),
     knownPeople(db, workspace.id),
+    crossTeamWeek(db, workspace.id, week, { start: period.previousStart, end: period.start }),
   ]);
   const top = values.length ? values.filter((v) => v.count === values[0].count) : [];
   return {
@@ -137,6 +141,7 @@ export async function buildDigest(
     stories: pickStories(candidates, STORY_COUNT),
     firstTimers: { people: summary.firstTimers.rows.map(person), total: Number(summary.firstTimers.total) },
     quiet: Number(summary.totals.kudos) === 0,
+    ...(crossTeam.teams ? { crossTeam } : {}),
   };
 }
 

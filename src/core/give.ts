@@ -5,6 +5,7 @@ import { loadGiveContext, type GiveContextRows } from '../db/queries/give-contex
 import { findKudosBySourceKey, loadKudosViews } from '../db/queries/kudos';
 import { recordKudos, type RecordKudosArgs } from '../db/queries/record-kudos';
 import type { Clock } from './clock';
+import { recordTeamOfGive, type TeamOfGive } from './cross-team';
 import { POST_LEASE_MS } from './publish';
 import { resolvePeople, takesDms } from './people';
 import type { Refusal, Skip } from './refusals';
@@ -139,7 +140,10 @@ export async function planGive(
 export async function giveKudos(
   deps: CoreDeps,
   workspace: WorkspaceRow,
-  req: GiveRequest,
+  req: GiveRequest & {
+    /** The platform team the kudos was given in (Teams: the team of the channel): its giver and recipients join it. */
+    team?: TeamOfGive | null;
+  },
   /** What the caller already loaded with loadGiveContext for these people (saves the round trip). */
   preloaded?: GiveContextRows,
 ): Promise<GiveResult> {
@@ -154,9 +158,13 @@ export async function giveKudos(
   const outcome = await recordKudos(db, plan.record);
   if (outcome.status === 'duplicate') {
     const earlier = await findKudosBySourceKey(db, workspace.id, req.sourceKey);
-    return duplicate(db, workspace.id, earlier!.id);
+    const again = await duplicate(db, workspace.id, earlier!.id);
+    // Joining is idempotent: a re-delivery completes what a stop right after the kudos may have left undone.
+    if (again.status === 'duplicate') await recordTeamOfGive(db, workspace.id, req.team, [again.kudos.giver.id, ...again.kudos.recipients.map((r) => r.id)]);
+    return again;
   }
   if (outcome.status === 'allowance_exceeded') return allowanceRefusal(plan, outcome.used);
+  await recordTeamOfGive(db, workspace.id, req.team, [plan.giver.id, ...plan.recipients.map((r) => r.id)]);
   return {
     status: 'given',
     kudos: plannedView(plan, outcome.id),

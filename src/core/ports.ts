@@ -73,3 +73,28 @@ export interface Notifier {
 export interface UseCaseDeps extends CoreDeps {
   notifier: Notifier;
 }
+
+/** A group of people on the platform that an admin may mark as a team (a Slack user group). */
+export interface PlatformGroup {
+  /** The platform's id for it (Slack: S…). */
+  key: string;
+  name: string;
+  /** Slack: the @handle. */
+  handle: string | null;
+  /** How many people are in it, when the platform says. */
+  members: number | null;
+}
+
+/** What the platform answered: `missing_scope` means the app must be reinstalled to ask for it. */
+export type GroupsAnswer<T> = { status: 'ok'; value: T } | { status: 'missing_scope' } | { status: 'unavailable'; code: string };
+
+/**
+ * The teams port (core/cross-team.ts): the groups an admin may mark as teams, and who is in one. Slack
+ * implements it with usergroups.list and usergroups.users.list; a platform whose teams come with each kudos
+ * (Teams) has none.
+ */
+export interface TeamSource {
+  groups(): Promise<GroupsAnswer<PlatformGroup[]>>;
+  /** The platform user ids of a group's members. */
+  members(key: string): Promise<GroupsAnswer<string[]>>;
+}

@@ -268,6 +268,30 @@ export interface DmOutboxTable {
   locked_until: Timestamp | null;
 }
 
+/** A team (migrations/0011_team_membership.ts): a Slack user group marked as a team, or a Teams team. */
+export interface TeamTable {
+  id: Generated<number>;
+  workspace_id: number;
+  /** The platform's id: a Slack user group id (S…), a Teams team id. */
+  platform_key: string;
+  name: string;
+  /** Slack: the group's @handle. */
+  handle: string | null;
+  /** Slack: false for a user group an admin unmarked (it then has no members). */
+  is_team: Generated<boolean>;
+  marked_at: Timestamp | null;
+  members_refreshed_at: Timestamp | null;
+  created_at: Generated<Timestamp>;
+}
+
+/** Who is in which team; a person may be in several. */
+export interface TeamMemberTable {
+  team_id: number;
+  person_id: number;
+  workspace_id: number;
+  created_at: Generated<Timestamp>;
+}
+
 export interface Database {
   workspace: WorkspaceTable;
   person: PersonTable;
@@ -287,6 +311,8 @@ export interface Database {
   reaction_state: ReactionStateTable;
   dm_outbox: DmOutboxTable;
   export_link: ExportLinkTable;
+  team: TeamTable;
+  team_member: TeamMemberTable;
 }
 
 export type WorkspaceRow = Selectable<WorkspaceTable>;
@@ -301,3 +327,4 @@ export type AuditLogRow = Selectable<AuditLogTable>;
 export type EventInboxRow = Selectable<EventInboxTable>;
 export type JobRunRow = Selectable<JobRunTable>;
 export type ConversationRefRow = Selectable<ConversationRefTable>;
+export type TeamRow = Selectable<TeamTable>;

@@ -79,6 +79,9 @@ export async function busyWorkspace(db: Kysely<Database>, externalId: string): P
       { token_hash: `range-hash-of-${externalId}`, workspace_id: ws.id, person_id: a, expires_at: NOW, scope: 'workspace', from_at: NOW, to_at: NOW },
     ])
     .execute();
+  // A team (kudos between teams) with a member.
+  const team = await db.insertInto('team').values({ workspace_id: ws.id, platform_key: 'S1', name: 'Support', marked_at: NOW }).returning('id').executeTakeFirstOrThrow();
+  await db.insertInto('team_member').values({ team_id: team.id, person_id: a, workspace_id: ws.id }).execute();
   return ws;
 }
 

@@ -1,3 +1,4 @@
+import { crossTeamSentence } from '../../core/cross-team';
 import type { DigestData, DigestPerson, DigestStory } from '../../core/digest';
 import { QUIET_WEEK_NUDGE, QUIET_WEEK_TITLE, changeText, participation, periodLabel, plural, rankingLines } from '../../core/digest-text';
 import type { KnownBlock } from '../types';
@@ -73,6 +74,9 @@ function fullDigest(d: DigestData): SlackMessage {
         `*${p.participants} of ${p.known}* people took part (${p.percent}%), ${changeText(p.participants, d.previous.participants)}.`,
     ),
   ];
+  // Kudos between teams: only in workspaces that have teams.
+  const teams = d.crossTeam && crossTeamSentence(d.crossTeam, { strong: (x) => `*${x}*`, team: (n) => `*${mrkdwnEscape(truncate(n, DIGEST_LIMITS.valueLabel))}*` });
+  if (teams) blocks.push(section(teams));
 
   const fields = [
     rankingField(':raised_hands: *Most thanked*', d.topRecipients),

@@ -1,3 +1,4 @@
+import { crossTeamSentence } from '../../core/cross-team';
 import type { DigestData, DigestPerson, DigestStory, Ranking } from '../../core/digest';
 import { QUIET_WEEK_NUDGE, QUIET_WEEK_TITLE, changeText, participation, periodLabel, plural, rankingLines } from '../../core/digest-text';
 import { replaceMentions } from '../../core/mention';
@@ -50,6 +51,9 @@ function fullDigest(d: DigestData): AdaptiveCard {
         `**${p.participants} of ${p.known}** people took part (${p.percent}%).`,
     ),
   ];
+  // Kudos between teams: only in workspaces that have teams.
+  const teams = d.crossTeam && crossTeamSentence(d.crossTeam, { strong: (x) => `**${x}**`, team: (n) => `**${cut(userText(n), DIGEST_CARD_LIMITS.valueLabel)}**` });
+  if (teams) body.push(textBlock(teams));
   const columns = [ranking('🙌 **Most thanked**', d.topRecipients), ranking('🎁 **Most generous**', d.topGivers)].filter((c): c is CardElement => c !== null);
   if (columns.length) body.push({ type: 'ColumnSet', spacing: 'Medium', columns });
 

@@ -11,7 +11,7 @@ import { FIELD, GIVE_FORM, giveFormCard, splitChoices, type GiveFormInput } from
 import { postNotice } from '../cards/messages';
 import type { TeamsContext, Turn } from '../context';
 import { firstThatPosts, turnReply } from '../notifier';
-import { namesFor, placeHere } from './message';
+import { namesFor, placeHere, teamHere } from './message';
 
 type FormResponse = TaskModuleResponse & MessagingExtensionActionResponse;
 
@@ -94,6 +94,7 @@ export async function submitGiveForm(ctx: TeamsContext, turn: Turn, data: Record
     channelId: a.conversation.id,
     messageTs: messageId,
     permalink,
+    team: teamHere(turn),
   });
   if (result.status === 'refused') {
     const { settings, values: valueRows } = await giveGuide(ctx.db, turn.ws);

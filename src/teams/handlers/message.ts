@@ -2,13 +2,14 @@ import { threeNotesProgressText } from '../../core/campaign-copy';
 import { giveKudos } from '../../core/give';
 import { giveGuide } from '../../core/help';
 import { parseThanks, type ParsedThanks } from '../../core/parse-thanks';
+import type { TeamOfGive } from '../../core/cross-team';
 import type { PostPlace } from '../../core/ports';
 import { placeFor, publishKudos } from '../../core/publish';
 import { undoLastKudos, withdrawPost } from '../../core/reverse';
 import type { Settings } from '../../core/settings';
 import { myStats } from '../../core/stats';
 import type { PersonRow } from '../../db/schema';
-import { conversationBase, conversationKind, mentionEntities } from '../activity';
+import { channelData, conversationBase, conversationKind, mentionEntities } from '../activity';
 import { adminVia, teamsSeedAdmins } from '../../core/admin';
 import { boldToMarkdown, cardAttachment } from '../cards/common';
 import {
@@ -131,6 +132,7 @@ async function give(ctx: TeamsContext, turn: Turn, draft: ParsedThanks): Promise
     sourceKey: `teams:msg:${conversationBase(a.conversation.id)}:${a.id}`,
     channelId: a.conversation.id,
     messageTs: a.id ?? null,
+    team: teamHere(turn),
   });
   if (result.status === 'refused') {
     await tellPrivately(ctx, turn, { type: 'message', text: refusalMessage(result.refusals, namesFor(turn, result.people), turn.botName) });
@@ -153,6 +155,16 @@ async function give(ctx: TeamsContext, turn: Turn, draft: ParsedThanks): Promise
   }
   const notes = [result.skipped.length ? skippedMessage(result.skipped, names) : null, notice].filter(Boolean);
   if (notes.length) await tellPrivately(ctx, turn, { type: 'message', text: notes.join('\n\n') });
+}
+
+/**
+ * The team whose channel this turn is in: a kudos given there makes its giver and recipients members of that
+ * team (kudos between teams). Null in a personal or group chat.
+ */
+export function teamHere(turn: Turn): TeamOfGive | null {
+  const a = turn.tc.activity;
+  const team = channelData(a).team;
+  return conversationKind(a) === 'channel' && team?.id ? { key: team.id, name: team.name ?? null } : null;
 }
 
 /** Whether the sender is an admin (Teams reports no tenant admins: the admin list and KUDOS_ADMINS decide). */

@@ -1,8 +1,10 @@
+import { recordTeamOfGive } from '../../core/cross-team';
 import { react } from '../../core/reactions';
 import { findKudosByCard } from '../../db/queries/teams';
 import type { KudosRow } from '../../db/schema';
 import { conversationBase } from '../activity';
 import type { TeamsContext, Turn } from '../context';
+import { teamHere } from './message';
 
 /**
  * A reaction on one of the bot's messages (Teams delivers no others). On a kudos card it is a pile-on: the
@@ -25,7 +27,7 @@ export async function onMessageReaction(ctx: TeamsContext, turn: Turn): Promise<
     ...(a.reactionsRemoved ?? []).map((r) => ({ emoji: String(r.type), added: false })),
   ];
   for (const e of events) {
-    await react(turn.core, {
+    const out = await react(turn.core, {
       workspace: turn.ws,
       reactor: turn.sender.external_id,
       emoji: e.emoji,
@@ -37,6 +39,8 @@ export async function onMessageReaction(ctx: TeamsContext, turn: Turn): Promise<
       on: { kind: 'post', kudosId: parent.id },
       source: 'teams_pileon',
     });
+    // A pile-on in a team's channel counts its reactor in that team, like a kudos given there.
+    if (out.status === 'given') await recordTeamOfGive(ctx.db, turn.ws.id, teamHere(turn), [out.kudos.giver.id, ...out.kudos.recipients.map((r) => r.id)]);
   }
 }
 
