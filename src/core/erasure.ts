@@ -64,6 +64,8 @@ export type EraseResult =
       updateFailures: number;
       /** The posted kudos that showed them (given, received, or mentioning them), whose posts were redrawn. */
       kudosIds: number[];
+      /** The name they had, for the admin's confirmation only (it is stored nowhere any more). */
+      formerName: string;
     }
   | { status: 'already_erased' }
   | { status: 'not_found' }
@@ -262,7 +264,7 @@ async function eraseOne(
       before: null,
       after: reason ? { ...counts, reason } : counts,
     });
-    return { status: 'erased' as const, kudosIds };
+    return { status: 'erased' as const, kudosIds, formerName: person.display_name };
   });
   if (done.status !== 'erased') return done;
 
@@ -274,5 +276,5 @@ async function eraseOne(
     if (ok) kudosUpdated++;
     else updateFailures++;
   }
-  return { status: 'erased', kudosUpdated, updateFailures, kudosIds: done.kudosIds };
+  return { status: 'erased', kudosUpdated, updateFailures, kudosIds: done.kudosIds, formerName: done.formerName };
 }

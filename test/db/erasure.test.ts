@@ -177,7 +177,7 @@ describe.each(testDatabases())('erasing a person on %s', (kind) => {
     const check = await adminCheck('UADMIN');
     const r = await erasePerson(deps, ws, { externalId: 'UZELDA' }, { kind: 'admin', check });
 
-    expect(r).toEqual({ status: 'erased', kudosUpdated: 2, updateFailures: 1, kudosIds: [k.given, k.received, k.mentioned] });
+    expect(r).toEqual({ status: 'erased', kudosUpdated: 2, updateFailures: 1, kudosIds: [k.given, k.received, k.mentioned], formerName: NAME });
     expect(await traces()).toEqual({});
 
     const zelda = await person('UZELDA');

@@ -81,10 +81,6 @@ export async function eraseFromCard(ctx: TeamsContext, turn: Turn, data: Record<
       return;
     }
   }
-  const name = check.admin
-    ? ((await ctx.db.selectFrom('person').select('display_name').where('workspace_id', '=', turn.ws.id).where('external_id', '=', externalId).executeTakeFirst())
-        ?.display_name ?? externalId)
-    : externalId;
   const out = await erasePerson(turn.core, turn.ws, { externalId }, { kind: 'admin', check });
   if (out.status === 'not_allowed') {
     ctx.logger.warn({ tenant: turn.tenant, user: turn.tc.activity.from.id }, 'refused an erasure from someone who is not an admin');
@@ -94,7 +90,7 @@ export async function eraseFromCard(ctx: TeamsContext, turn: Turn, data: Record<
   if (out.status === 'erased') ctx.logger.info({ tenant: turn.tenant }, 'a person was erased from Teams settings');
   await turn.tc.sendActivity(
     out.status === 'erased'
-      ? `Erased ${name}: their name, messages and reactions are gone; their kudos still count.`
+      ? `Erased ${out.formerName || 'them'}: their name, messages and reactions are gone; their kudos still count.`
       : out.status === 'already_erased'
         ? 'That person was already erased.'
         : 'Kudos has no such person in this workspace.',
