@@ -1,3 +1,4 @@
+import type { PostReport, PostWhere } from '../../core/publish';
 import { MAX_MESSAGE_LENGTH, MAX_RECIPIENTS } from '../../core/settings';
 import type { ValueView } from '../../core/types';
 import { adaptiveCard, emojiFor, textBlock, userText, type AdaptiveCard, type CardElement } from './common';
@@ -15,7 +16,49 @@ export interface GiveFormContext {
   permalink?: string | null;
 }
 
+/** A place as the form and its confirmation name it: the facts (core whereFor) and what Teams cannot look up itself. */
+export interface WhereView {
+  where: PostWhere;
+  /** The kudos channel's name, when there is one and it is known. */
+  channelName?: string | null;
+  /** The kind of conversation the form was used in, for "this chat" or "this channel". */
+  here: 'personal' | 'groupChat' | 'channel';
+  /** The form thanks a message (the message action), rather than being opened from a button or the compose box. */
+  forMessage: boolean;
+}
+
+/** Where a place is, in words: "in this message's thread", "in the kudos channel (Support › Wins)", "in this chat". */
+function placeWords(v: WhereView, where: PostWhere): string {
+  switch (where.kind) {
+    case 'thread':
+      return v.forMessage ? "in this message's thread" : 'in this thread';
+    case 'kudos_channel':
+      return v.channelName ? `in the kudos channel (${v.channelName})` : 'in the kudos channel';
+    case 'here':
+      return v.here === 'channel' ? 'in this channel' : 'in this chat';
+  }
+}
+
+const linkNote = (where: PostWhere) => (where.kind === 'kudos_channel' && where.linksToMessage ? ', with a link to this message' : '');
+
+/** The form's sentence about where the kudos will be posted. */
+export function whereWillBeText(v: WhereView): string {
+  return `Kudos will be posted ${placeWords(v, v.where)}${linkNote(v.where)}.`;
+}
+
+/**
+ * The confirmation's sentence about where the kudos went, including a move when the planned place could not
+ * be used; null when it is not posted (the outcome's notice says why).
+ */
+export function whereIsText(v: WhereView, report: PostReport): string | null {
+  if (!report.where) return null;
+  if (!report.moved) return `It's posted ${placeWords(v, report.where)}${linkNote(report.where)}.`;
+  return `I couldn't post it ${placeWords(v, report.told)}, so it's posted ${placeWords(v, report.where)} instead${linkNote(report.where)}.`;
+}
+
 export interface GiveFormInput {
+  /** Where the kudos will be posted, said at the top of the form. */
+  where?: WhereView;
   values: ValueView[];
   valueRequired: boolean;
   minMessageLength: number;
@@ -40,6 +83,7 @@ export function giveFormCard(input: GiveFormInput): AdaptiveCard {
     const excerpt = input.quote.text.length > 200 ? `${input.quote.text.slice(0, 199)}…` : input.quote.text;
     body.push(textBlock(`For ${input.quote.author || 'this'}'s message: _${userText(excerpt)}_`, { isSubtle: true, size: 'Small' }));
   }
+  if (input.where) body.push(textBlock(whereWillBeText(input.where), { isSubtle: true, size: 'Small', spacing: input.quote ? 'None' : 'Default' }));
   const people = input.people ?? [];
   body.push({
     type: 'Input.ChoiceSet',

@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import type { MessagingExtensionActionResponse, TaskModuleResponse } from 'botbuilder';
 import { giveKudos } from '../../core/give';
-import { giveGuide } from '../../core/help';
-import type { LiveReply } from '../../core/ports';
-import { publishKudos } from '../../core/publish';
+import { channelName, giveGuide } from '../../core/help';
+import type { LiveReply, PostPlace } from '../../core/ports';
+import { publishKudos, reportPost, whereFor, type GivenAt } from '../../core/publish';
+import type { Settings } from '../../core/settings';
 import { allowanceText, refusalsByField, skipText } from '../../core/refusals';
 import { conversationKind } from '../activity';
 import { cardAttachment, listJoin } from '../cards/common';
-import { FIELD, GIVE_FORM, giveFormCard, splitChoices, type GiveFormInput } from '../cards/give-form';
+import { FIELD, GIVE_FORM, giveFormCard, splitChoices, whereIsText, type GiveFormInput, type WhereView } from '../cards/give-form';
 import { postNotice } from '../cards/messages';
 import type { TeamsContext, Turn } from '../context';
 import { firstThatPosts, turnReply } from '../notifier';
@@ -43,6 +44,7 @@ export async function fetchGiveForm(ctx: TeamsContext, turn: Turn, payload?: Mes
   const me = turn.tc.activity.from;
   const people = author?.id && author.id !== me.id && author.id !== me.aadObjectId ? [{ id: author.id, name: author.displayName ?? '' }] : [];
   return dialog({
+    where: (await placeOfForm(ctx, turn, settings, !!payload?.id)).view,
     values,
     valueRequired: settings.valueRequired,
     minMessageLength: settings.minMessageLength,
@@ -50,6 +52,29 @@ export async function fetchGiveForm(ctx: TeamsContext, turn: Turn, payload?: Mes
     people,
     quote: payload?.body?.content ? { author: author?.displayName ?? '', text: plainText(payload.body.content) } : null,
   });
+}
+
+/**
+ * Where a kudos from this form is posted, decided once for the form's sentence, the post and the confirmation:
+ * the place a message here would put it (placeHere: in a channel or group chat, where the form was used, in the
+ * message's thread in a channel; in a personal chat, the kudos channel when there is one), and its description.
+ */
+async function placeOfForm(
+  ctx: TeamsContext,
+  turn: Turn,
+  settings: Pick<Settings, 'kudosChannel'>,
+  forMessage: boolean,
+): Promise<{ place: PostPlace; given: GivenAt; view: WhereView }> {
+  const a = turn.tc.activity;
+  // A channel thread's conversation id is the channel's with ";messageid=<root>": a reply goes in that thread.
+  const given: GivenAt = { channelId: a.conversation.id, threadTs: /;messageid=(.+)$/.exec(a.conversation.id)?.[1] ?? null, forMessage };
+  const place = placeHere(turn, settings);
+  const where = whereFor(settings, place, given);
+  return { place, given, view: { where, here: conversationKind(a), forMessage, channelName: await kudosChannelName(ctx, turn, settings) } };
+}
+
+async function kudosChannelName(ctx: TeamsContext, turn: Turn, settings: Pick<Settings, 'kudosChannel'>): Promise<string | null> {
+  return settings.kudosChannel ? channelName(ctx.db, turn.ws, settings.kudosChannel).catch(() => null) : null;
 }
 
 /** Message bodies come as HTML; the form quotes them as words. */
@@ -100,6 +125,7 @@ export async function submitGiveForm(ctx: TeamsContext, turn: Turn, data: Record
     const { settings, values: valueRows } = await giveGuide(ctx.db, turn.ws);
     const names = namesFor(turn, result.people);
     return dialog({
+      where: (await placeOfForm(ctx, turn, settings, !!messageId)).view,
       values: valueRows,
       valueRequired: settings.valueRequired,
       minMessageLength: settings.minMessageLength,
@@ -116,15 +142,20 @@ export async function submitGiveForm(ctx: TeamsContext, turn: Turn, data: Record
   const elsewhere: LiveReply[] =
     conversationKind(a) !== 'personal' && kudosChannel ? [{ post: (k) => turn.core.notifier.postKudos(turn.ws, k, { channelId: kudosChannel }) }] : [];
   const held = result.status === 'given' ? result.postClaim : null;
-  const outcome = await publishKudos(turn.core, turn.ws, result.kudos, placeHere(turn, settings), { live: firstThatPosts([turnReply(turn.tc), ...elsewhere]), held });
+  // The place the form said (placeOfForm); the turn's reply, then the kudos channel, when it cannot be used.
+  const { place, given, view } = await placeOfForm(ctx, turn, settings, !!messageId);
+  const outcome = await publishKudos(turn.core, turn.ws, result.kudos, place, { live: firstThatPosts([turnReply(turn.tc), ...elsewhere]), held });
   if (result.status === 'duplicate') return popup(`Your kudos to ${who} is already recorded.`);
   const lines = [`Kudos sent to ${who}!`];
+  // Where it went (saying so when that is not where the form said), or, when it is not posted, why.
+  const notice = postNotice(outcome);
+  const where = whereIsText(view, reportPost(settings, given, view.where, outcome));
+  if (where && !notice) lines.push(where);
   if (result.skipped.length) {
     const names = namesFor(turn, result.people);
     lines.push(`Left out: ${result.skipped.map((s) => skipText(s, (id) => names.get(id) || 'someone')).join(', ')}.`);
   }
   lines.push(allowanceText(result.allowance));
-  const notice = postNotice(outcome);
   if (notice) lines.push(notice.replace(/^\S+ /, ''));
   return popup(lines.join(' '));
 }
