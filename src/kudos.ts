@@ -8,6 +8,8 @@ import type { Logger } from './logger';
 import type { UseCaseDeps } from './core/ports';
 import { Background } from './server/background';
 import { ExportRoute } from './server/export-route';
+import { WallRoute } from './server/wall-route';
+import { teamsChannelVisibility } from './teams/handlers/wall';
 import { HttpServer } from './server/http';
 import { readiness } from './server/readiness';
 import { SlackAdapter } from './slack/app';
@@ -98,7 +100,7 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
 
   const background = new Background(logger);
   const slack = config.slack
-    ? new SlackAdapter({ config: config.slack, db: database.db, logger, clock, background, sleep: opts.sleep, campaignKeyAt, encryption: config.encryption, uninstallGraceDays: config.uninstallGraceDays,
+    ? new SlackAdapter({ config: config.slack, db: database.db, logger, clock, background, sleep: opts.sleep, campaignKeyAt, encryption: config.encryption, uninstallGraceDays: config.uninstallGraceDays, publicUrl: config.publicUrl,
         // The App Home: admins named by the operator, campaign progress, and "Post digest now" through the scheduler below.
         seedAdmins: config.seedAdmins, campaigns: { activeCampaignAt, challengeProgress }, scheduler: () => jobs.deps })
     : undefined;
@@ -107,6 +109,10 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
     : undefined;
   // A person's own kudos through the short-lived links `export` sends in Teams.
   const exportLink = teams ? new ExportRoute({ db: database.db, logger, clock }) : undefined;
+  // The Kudos Wall (GET /wall/<token>), for Slack and Teams alike: each workspace's channels are judged public by its platform's adapter.
+  const slackChannels = slack?.wallChannels();
+  const teamsChannels = teams ? teamsChannelVisibility(database.db) : undefined;
+  const wall = new WallRoute({ db: database.db, logger, clock, channels: (ws) => (ws.platform === 'slack' ? slackChannels : teamsChannels) });
   // "Add to Slack" (several-workspace mode): the install page and Slack's redirect back, into the same store.
   const slackInstall =
     slack?.installations && config.slack?.oauth
@@ -117,6 +123,7 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
     () => slack && stopWithin(slack.stop(), SLACK_STOP_WAIT_MS),
     () => background.drain(config.shutdownTimeoutMs),
     () => teams?.stop(),
+    () => wall.close(),
   );
   if (!config.slack && !config.teams) {
     logger.warn('Neither Slack nor Teams is configured: set SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN), SLACK_CLIENT_ID for several Slack workspaces, or MICROSOFT_APP_ID; see .env.example and the README sections "Creating the Slack app" and "Microsoft Teams". Health endpoints are up.');
@@ -138,6 +145,7 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
       slack,
       slackInstall,
       exportLink,
+      wall,
       teams,
     },
     logger,
@@ -188,6 +196,8 @@ export async function startKudos(opts: StartOptions): Promise<KudosHandle> {
         logger.info('stopping');
         await jobs.stop();
         teams?.stop();
+        // Open walls' streams end (their pages reconnect to another replica) before HTTP drains.
+        wall.close();
         await http.stop(config.shutdownTimeoutMs);
         // Work that could not start in time goes back to its durable queue for the next process.
         await background.stop(config.shutdownTimeoutMs);

@@ -14,6 +14,7 @@ export const SETTING_LABELS: Readonly<Record<SettingKey, string>> = Object.freez
   observances: 'Observances',
   admins: 'Admins',
   retention: 'Data retention',
+  wall: 'Kudos Wall framing',
 });
 
 /** Parts of a setting, by path (`digest.timeZone`), where an error names one field rather than the setting. */
@@ -33,6 +34,7 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = Object.freeze({
   'retention.eventBodyDays': 'Days platform events are kept',
   'retention.messageMonths': 'Months kudos messages are kept',
   'retention.eraseDeactivatedAfterDays': 'Days before people who left are erased',
+  'wall.frameAncestors': 'Sites allowed to show the Kudos Wall in a frame',
 });
 
 /** A setting's or a field's name; an unknown key is shown as it is. */

@@ -25,6 +25,7 @@ export const FORM_FIELDS: Readonly<Record<SettingKey, readonly string[]>> = Obje
   observances: ['builtIn', ...BUILT_IN_KEYS.map((k) => `prompt:${k}`), 'channel', 'announceDaysBefore', 'reminderTiming', 'postTime'],
   admins: ['admins'],
   retention: ['eventBodyDays', 'messageMonths', 'eraseDeactivatedAfterDays'],
+  wall: ['frameAncestors'],
 });
 
 export type FormResult<K extends SettingKey> = { ok: true; value: Settings[K] } | { ok: false; errors: Record<string, string> };
@@ -148,6 +149,13 @@ function readValue(key: SettingKey, form: SettingForm, current: Settings, errors
         messageMonths: whole('messageMonths', 1, 120, 'months', 'to keep messages'),
         eraseDeactivatedAfterDays: whole('eraseDeactivatedAfterDays', 1, 3650, 'days', 'to keep the people who left'),
       };
+    }
+    case 'wall': {
+      // Origins separated by spaces, commas or lines; a trailing slash is forgiven. Empty: no site may frame it.
+      const raw = f.text('frameAncestors');
+      if (raw === undefined) return current.wall;
+      const origins = raw.split(/[\s,]+/).map((o) => o.trim().replace(/\/+$/, '').toLowerCase()).filter(Boolean);
+      return { frameAncestors: [...new Set(origins)] };
     }
   }
 }

@@ -46,6 +46,19 @@ export const retentionSettingsSchema = z.object({
 });
 export type RetentionSettings = z.infer<typeof retentionSettingsSchema>;
 
+/**
+ * The Kudos Wall. frameAncestors: the origins (https://intranet.example.com) allowed to show the wall in a frame;
+ * empty (the default) lets no page frame it (CSP frame-ancestors 'none').
+ */
+const frameOrigin = z
+  .string()
+  .max(200)
+  .refine((o) => /^https?:\/\/(\*\.)?[A-Za-z0-9.-]+(:\d{1,5})?$/.test(o), 'use an origin such as https://intranet.example.com (no path)');
+export const wallSettingsSchema = z.object({
+  frameAncestors: z.array(frameOrigin).max(20),
+});
+export type WallSettings = z.infer<typeof wallSettingsSchema>;
+
 export const SETTING_SCHEMAS = {
   /** Recipients per giver per local day; null = unlimited. */
   allowancePerDay: z.number().int().min(1).max(1000).nullable(),
@@ -61,6 +74,8 @@ export const SETTING_SCHEMAS = {
   admins: z.array(z.string().min(1).max(100)).max(200),
   /** What is kept, and for how long. */
   retention: retentionSettingsSchema,
+  /** The Kudos Wall (src/core/wall.ts): who may frame it. */
+  wall: wallSettingsSchema,
 } as const;
 
 export type SettingKey = keyof typeof SETTING_SCHEMAS;
@@ -84,6 +99,7 @@ export const DEFAULT_SETTINGS: Readonly<Settings> = Object.freeze<Settings>({
   observances: DEFAULT_OBSERVANCE_SETTINGS,
   admins: [],
   retention: { eventBodyDays: 7, messageMonths: null, eraseDeactivatedAfterDays: null },
+  wall: { frameAncestors: [] },
 });
 
 export function isSettingKey(key: string): key is SettingKey {

@@ -268,6 +268,29 @@ export interface DmOutboxTable {
   locked_until: Timestamp | null;
 }
 
+/** A Kudos Wall link (GET /wall/<token>): only the token's sha256 is kept. */
+export interface WallLinkTable {
+  id: Generated<number>;
+  workspace_id: number;
+  name: string;
+  /** sha256 (hex) of the link's token; the token itself is never stored. */
+  token_hash: string;
+  created_by: number | null;
+  created_at: Generated<Timestamp>;
+  /** null: never expires. */
+  expires_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+  revoked_by: number | null;
+}
+
+/** Whether a channel is public, as the platform said (the Kudos Wall shows kudos from public channels only). */
+export interface WallChannelTable {
+  workspace_id: number;
+  channel_id: string;
+  visibility: 'public' | 'private';
+  checked_at: Generated<Timestamp>;
+}
+
 /** A team (migrations/0011_team_membership.ts): a Slack user group marked as a team, or a Teams team. */
 export interface TeamTable {
   id: Generated<number>;
@@ -313,6 +336,8 @@ export interface Database {
   export_link: ExportLinkTable;
   team: TeamTable;
   team_member: TeamMemberTable;
+  wall_link: WallLinkTable;
+  wall_channel: WallChannelTable;
 }
 
 export type WorkspaceRow = Selectable<WorkspaceTable>;
@@ -327,4 +352,5 @@ export type AuditLogRow = Selectable<AuditLogTable>;
 export type EventInboxRow = Selectable<EventInboxTable>;
 export type JobRunRow = Selectable<JobRunTable>;
 export type ConversationRefRow = Selectable<ConversationRefTable>;
+export type WallLinkRow = Selectable<WallLinkTable>;
 export type TeamRow = Selectable<TeamTable>;

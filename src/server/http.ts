@@ -1,6 +1,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { EXPORT_LINK_PATH } from '../core/export-links';
+import { WALL_PATH } from '../core/wall';
 import type { Logger } from '../logger';
 
 export interface RouteReply {
@@ -18,6 +19,8 @@ export interface Routes {
   slackInstall?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> };
   /** GET /export/<token> (a person's own kudos, through a short-lived link): handles the response itself. */
   exportLink?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> };
+  /** GET /wall/<token> and its live updates (the Kudos Wall, src/server/wall-route.ts): handles the response itself. */
+  wall?: { handle(req: IncomingMessage, res: ServerResponse): Promise<void> };
   /** POST /api/messages (Teams): handles the response itself. */
   teams?: { handleHttp(req: IncomingMessage, res: ServerResponse, rawBody: Buffer): Promise<void> };
 }
@@ -99,6 +102,11 @@ export class HttpServer {
       if (!this.routes.exportLink) return send(res, { status: 404, body: 'not found' });
       return this.routes.exportLink.handle(req, res);
     }
+    if (path.startsWith(WALL_PATH)) {
+      if (req.method !== 'GET') return send(res, { status: 405, headers: { allow: 'GET' } });
+      if (!this.routes.wall) return send(res, { status: 404, body: 'not found' });
+      return this.routes.wall.handle(req, res);
+    }
     if (path === '/slack/events' || path === '/api/messages') {
       if (req.method !== 'POST') return send(res, { status: 405, headers: { allow: 'POST' } });
       const body = await readBody(req);
@@ -114,8 +122,9 @@ export class HttpServer {
   }
 }
 
-/** A request's path for the logs: an export link's token is a secret, so it is left out. */
+/** A request's path for the logs: an export or wall link's token is a secret, so it is left out. */
 export function loggablePath(url: string | undefined): string | undefined {
+  if (url?.startsWith(WALL_PATH)) return `${WALL_PATH}…`;
   return url?.startsWith(EXPORT_LINK_PATH) ? `${EXPORT_LINK_PATH}…` : url;
 }
 

@@ -5,6 +5,7 @@ import type { Clock } from '../core/clock';
 import type { CoreDeps } from '../core/give';
 import { publishLeftovers, sendDueDms } from '../core/publish';
 import type { CampaignsPort } from '../core/home';
+import type { ChannelVisibilityPort } from '../core/wall';
 import { Secrets } from '../core/secrets';
 import type { Database, WorkspaceRow } from '../db/schema';
 import type { Config, SlackConfig } from '../config';
@@ -28,6 +29,7 @@ import * as adminDigest from './listeners/admin-digest';
 import * as appHome from './listeners/app-home';
 import * as settingsForms from './listeners/settings';
 import * as dataRequests from './listeners/data';
+import * as wall from './listeners/wall';
 import { PostgresInstallationStore } from './installation-store';
 import { InstalledWorkspaces } from './installed-workspaces';
 import { authorization, CONTEXT_KEY, SingleWorkspace, type SharedParts, type SlackWorkspaces } from './workspaces';
@@ -56,6 +58,8 @@ export interface SlackAdapterOptions {
   uninstallGraceDays?: number;
   /** KUDOS_ENCRYPTION_KEY (and earlier keys): "Add to Slack" installations' tokens are sealed with it. */
   encryption?: Config['encryption'];
+  /** PUBLIC_URL: the address of the Kudos Wall's links. */
+  publicUrl?: string;
   /** App Home refresh debounce, and a replacement renderer (benchmarks). */
   home?: Pick<SlackHomeOptions, 'refreshDelayMs' | 'render'> & { tickMs?: number };
 }
@@ -82,7 +86,7 @@ export class SlackAdapter {
 
   constructor(private readonly opts: SlackAdapterOptions) {
     const { config, logger } = opts;
-    const homeOptions: SlackHomeOptions = { seedAdmins: opts.seedAdmins, campaigns: opts.campaigns, ...opts.home };
+    const homeOptions: SlackHomeOptions = { seedAdmins: opts.seedAdmins, campaigns: opts.campaigns, publicUrl: opts.publicUrl, ...opts.home };
     // KUDOS_ADMINS names the admins of the one workspace; with Add to Slack each workspace's admins are its own.
     const home = config.botToken ? homeOptions : { ...homeOptions, seedAdmins: [] };
     this.shared = { db: opts.db, clock: opts.clock, logger, background: opts.background, campaignKeyAt: opts.campaignKeyAt, home };
@@ -173,6 +177,7 @@ export class SlackAdapter {
     settingsForms.register(this.app);
     adminDigest.register(this.app, { scheduler: opts.scheduler });
     dataRequests.register(this.app);
+    wall.register(this.app, { publicUrl: opts.publicUrl });
   }
 
   /**
@@ -261,6 +266,15 @@ export class SlackAdapter {
   /** The one workspace's App Homes (one-workspace mode). */
   get home(): SlackHome {
     return this.only().home;
+  }
+
+  /** Whether channels of `ws` are public (the Kudos Wall), asked with that workspace's token. */
+  wallChannels(): ChannelVisibilityPort {
+    const warned = { scope: false };
+    return async (ws, ids) => {
+      const ctx = await this.workspaces.forWorkspace(ws);
+      return ctx ? wall.slackChannelVisibility(ctx.api, this.opts.logger, warned)(ws, ids) : new Map();
+    };
   }
 
   /** The context for a workspace (tests, the command line); undefined when it is not served here. */

@@ -2,6 +2,7 @@ import { checkAdmin, slackSeedAdmins, type AdminCheck, type AdminVia } from '../
 import { loadAdminOverview } from '../core/admin-home';
 import { loadHomeData, type CampaignsPort } from '../core/home';
 import { homesOpened } from '../core/preferences';
+import { listWallLinks } from '../core/wall';
 import type { Settings } from '../core/settings';
 import type { JobRunRow, WorkspaceRow } from '../db/schema';
 import { DIGEST_KIND, digestZone, latestDigestPeriod, nextDigestPeriod } from '../jobs/digest-job';
@@ -22,6 +23,8 @@ export interface SlackHomeOptions {
   refreshDelayMs?: number;
   /** Replaces the Home's content (a benchmark compares the real Home with a static one). */
   render?: (userId: string) => Promise<HomeView | null>;
+  /** PUBLIC_URL: the Kudos Wall section offers links only when people can reach Kudos. */
+  publicUrl?: string;
 }
 
 export const DEFAULT_REFRESH_DELAY_MS = 10_000;
@@ -146,10 +149,11 @@ export class SlackHome {
     const now = this.ctx.clock();
     const zone = digestZone(ws, settings);
     const latest = latestDigestPeriod(settings.digest, zone, now);
-    const [overview, runs, latestRun] = await Promise.all([
+    const [overview, runs, latestRun, wallLinks] = await Promise.all([
       loadAdminOverview(db, ws.id),
       listRecentRuns(db, ws.id, HOME_LIMITS.runs),
       findRun(db, ws.id, DIGEST_KIND, latest.key),
+      listWallLinks(db, ws.id, now),
     ]);
     return {
       ...overview,
@@ -163,6 +167,7 @@ export class SlackHome {
         latest: { key: latest.key, dueAt: latest.end, target: settings.digest.channel ?? settings.kudosChannel, run: latestRun ? runSummary(latestRun) : null },
       },
       runs: runs.map(runSummary),
+      wall: { links: wallLinks, publicUrl: !!this.opts.publicUrl, frameAncestors: settings.wall.frameAncestors },
     };
   }
 }

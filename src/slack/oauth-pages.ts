@@ -29,6 +29,7 @@ export const SCOPE_REASONS: Readonly<Record<string, string>> = Object.freeze({
   'files:write': 'send people the file of their own kudos (or an admin an export) in that direct message',
   'channels:history': 'after an interruption, look at its own latest post in a channel, so that nothing is posted twice',
   'groups:history': 'the same check in a private channel it was invited to',
+  'channels:read': 'tell whether a channel is public, so that only kudos from public channels appear on the Kudos Wall',
 });
 
 export type InstallFailure =

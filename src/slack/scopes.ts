@@ -14,4 +14,5 @@ export const BOT_SCOPES: readonly string[] = Object.freeze([
   'files:write',
   'channels:history',
   'groups:history',
+  'channels:read',
 ]);

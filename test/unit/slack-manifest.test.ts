@@ -190,6 +190,8 @@ const REQUIRED_BOT_SCOPES: readonly string[] = [
   // messages (one call, rare) rather than posted twice.
   'channels:history',
   'groups:history',
+  // The Kudos Wall shows kudos from public channels only: conversations.info tells which those are.
+  'channels:read',
 ];
 
 /**
@@ -209,6 +211,7 @@ const SCOPE_USES: Readonly<Record<string, { methods?: readonly string[]; events?
   'files:write': { methods: ['files.getUploadURLExternal', 'files.completeUploadExternal'] },
   'channels:history': { methods: ['conversations.history', 'conversations.replies'] },
   'groups:history': { methods: ['conversations.history', 'conversations.replies'] },
+  'channels:read': { methods: ['conversations.info'] },
 };
 
 /**
@@ -223,6 +226,7 @@ const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'views.push': [],
   'views.update': [],
   'views.publish': [],
+  'chat.getPermalink': [],
   'chat.postMessage': ['chat:write'],
   'chat.postEphemeral': ['chat:write'],
   'chat.update': ['chat:write'],
@@ -233,6 +237,7 @@ const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'files.completeUploadExternal': ['files:write'],
   'conversations.history': ['channels:history', 'groups:history'],
   'conversations.replies': ['channels:history', 'groups:history'],
+  'conversations.info': ['channels:read'],
 };
 
 function sourceFiles(dir: string): string[] {

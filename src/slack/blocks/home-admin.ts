@@ -8,6 +8,7 @@ import type { Settings } from '../../core/settings';
 import type { KnownBlock } from '../types';
 import { auditLine } from './audit-lines';
 import { adminDataBlocks } from './data';
+import { wallAdminBlocks, type WallAdminView } from './wall';
 import { button, context, divider, header, HOME_ACTION, HOME_BLOCK, HOME_LIMITS, section, slackDate } from './home-kit';
 import { kindLabel, runIcon, runStatusText, type RunSummary } from './home-runs';
 import { emoji, listJoin, mention, mrkdwnEscape, truncate } from './text';
@@ -36,6 +37,8 @@ export interface AdminHome extends AdminOverview {
     latest: { key: string; dueAt: Date; target: string | null; run: RunSummary | null };
   };
   runs: RunSummary[];
+  /** The Kudos Wall's links (blocks/wall.ts); no section without it. */
+  wall?: WallAdminView;
 }
 
 const WHY: Record<AdminVia, string> = {
@@ -61,7 +64,7 @@ export function adminBlocks(a: AdminHome): KnownBlock[] {
       );
     }
   }
-  return [...blocks, ...digestBlocks(a), divider, ...adminDataBlocks(), ...auditBlocks(a)];
+  return [...blocks, ...digestBlocks(a), divider, ...adminDataBlocks(), ...(a.wall ? [divider, ...wallAdminBlocks(a.wall)] : []), ...auditBlocks(a)];
 }
 
 function valuesBlock(a: AdminHome): KnownBlock {

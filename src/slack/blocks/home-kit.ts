@@ -34,7 +34,13 @@ export const HOME_ACTION = Object.freeze({
   eraseMine: 'data_erase_mine',
   exportWorkspace: 'admin_data_export',
   erasePerson: 'admin_data_erase',
+  /** Opens the form to mark user groups as teams (blocks/teams.ts). */
+  chooseTeams: 'admin_teams_choose',
   deleteAll: 'admin_data_delete_all',
+  /** The Kudos Wall (blocks/wall.ts): make a link, revoke one (value: its id), who may frame it. */
+  wallCreate: 'admin_wall_create',
+  wallRevoke: 'admin_wall_revoke',
+  wallFraming: 'admin_wall_framing',
 });
 
 /** Block ids of the Home's parts, so a reader (or a test) can tell them apart without reading sentences. */

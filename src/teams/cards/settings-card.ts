@@ -3,6 +3,7 @@ import { DELETE_ALL_PHRASE } from '../../core/workspaces';
 import { SETTING_LABELS } from '../../core/setting-labels';
 import type { SettingKey, Settings } from '../../core/settings';
 import { adaptiveCard, textBlock, type AdaptiveCard, type CardElement } from './common';
+import { wallCardSection, type WallCardInput } from './wall';
 
 export const SAVE_SETTINGS_VERB = 'saveSettings';
 /** The Data section's buttons (Action.Submit): the workspace's kudos by a link, and erasing a person. */
@@ -60,6 +61,8 @@ export interface SettingsCardInput {
   errors?: Partial<Record<CardInputId, string>>;
   /** Today (YYYY-MM-DD, UTC): the Data section's export ends here and starts a year before. No Data section without it. */
   today?: string;
+  /** The Kudos Wall's links and framing (cards/wall.ts); no section without it. */
+  wall?: WallCardInput;
 }
 
 /**
@@ -161,6 +164,7 @@ export function settingsCard(input: SettingsCardInput): AdaptiveCard {
     },
   );
   if (input.today) body.push(...dataSection(input.today, input.people));
+  if (input.wall) body.push(...wallCardSection(input.wall));
   const withErrors = body.flatMap((el): CardElement[] => {
     const message = typeof el.id === 'string' ? input.errors?.[el.id as CardInputId] : undefined;
     return message ? [el, textBlock(message, { id: errorId(el.id as CardInputId), color: 'Attention', spacing: 'None', size: 'Small' })] : [el];

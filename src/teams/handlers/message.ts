@@ -33,6 +33,7 @@ import { turnReply } from '../notifier';
 import { plainCommand, thanksTextFromActivity } from '../text';
 import { exportOwnKudos } from './export';
 import { showSettings, submitSettingsMessage } from './settings';
+import { isWallVerb, wallFromCard } from './wall';
 
 const SETTINGS_WORDS = new Set(['settings', 'setting', 'admin', 'config']);
 const EXPORT_WORDS = new Set(['export', 'download', 'my data']);
@@ -50,6 +51,7 @@ export async function onMessage(ctx: TeamsContext, turn: Turn): Promise<void> {
     if (verb === ERASE_ME_VERB) return eraseMe(ctx, turn);
     if (verb === EXPORT_KUDOS_VERB) return exportFromCard(ctx, turn, a.value as Record<string, unknown>);
     if (verb === ERASE_PERSON_VERB) return eraseFromCard(ctx, turn, a.value as Record<string, unknown>);
+    if (isWallVerb(verb)) return wallFromCard(ctx, turn, a.value as Record<string, unknown>);
     return;
     if (verb === DELETE_ALL_VERB) return deleteAllFromCard(ctx, turn, a.value as Record<string, unknown>);
   }

@@ -11,6 +11,7 @@ import { ADAPTIVE_CARD_CONTENT_TYPE, cardAttachment, listJoin } from '../cards/c
 import { CARD_INPUTS, CARD_KEYS, NONE, SAVE_SETTINGS_VERB, settingsCard, type CardInputId, type CardKey, type SettingsCardInput } from '../cards/settings-card';
 import { tellPrivately } from '../conversations';
 import type { TeamsContext, Turn } from '../context';
+import { wallCardInput } from './wall';
 
 const NOT_ADMIN = 'Only Kudos admins can change the settings. Ask one of them, or the person who installed Kudos.';
 const CONFLICT = 'someone else changed this meanwhile. Here is the current value; make your change again.';
@@ -44,7 +45,11 @@ async function cardInput(
   notice: SettingsCardInput['notice'],
   errors: SettingsCardInput['errors'] = {},
 ): Promise<SettingsCardInput> {
-  const [channels, people] = await Promise.all([listChannelRefs(ctx.db, turn.ws.id), adminCandidates(ctx.db, turn.ws.id)]);
+  const [channels, people, wall] = await Promise.all([
+    listChannelRefs(ctx.db, turn.ws.id),
+    adminCandidates(ctx.db, turn.ws.id),
+    wallCardInput(ctx, turn.ws, { frameAncestors: snapshot.settings.wall.frameAncestors, version: snapshot.versions.wall }),
+  ]);
   return {
     settings: snapshot.settings,
     versions: snapshot.versions,
@@ -54,6 +59,7 @@ async function cardInput(
     notice,
     errors,
     today: ctx.clock().toISOString().slice(0, 10),
+    wall,
   };
 }
 
