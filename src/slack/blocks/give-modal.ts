@@ -12,7 +12,7 @@ export const ACTION = 'input';
 /** Context carried through the modal; never trusted for identity, only for where to post. */
 export interface GiveModalMetadata {
   channelId: string | null;
-  /** Set when opened from a message: the post goes in that message's thread. */
+  /** Set when opened from a message: its thread, where the kudos goes unless there is a kudos channel (planPost). */
   threadTs?: string | null;
   permalink?: string | null;
   messageTs?: string | null;
