@@ -153,6 +153,7 @@ export function renderWallPage(input: WallPageInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <meta name="robots" content="noindex, nofollow">
+<link rel="icon" href="data:,">
 <title>${escapeHtml(title)}</title>
 <style nonce="${nonce}">${STYLE}</style>
 </head>
@@ -230,7 +231,7 @@ const SCRIPT = `
   function say(text){var p=document.createElement('p');p.textContent=text;announce.appendChild(p);while(announce.children.length>3){announce.removeChild(announce.firstElementChild);}}
   var es=new EventSource(location.pathname.replace(/\\/+$/,'')+'/events');
   es.addEventListener('open',function(){if(!ended){statusEl.textContent='';}});
-  es.addEventListener('snapshot',function(e){var d=JSON.parse(e.data);notes.innerHTML=d.notes;figures.innerHTML=d.header;sync();tick();});
+  es.addEventListener('snapshot',function(e){var d=JSON.parse(e.data);notes.innerHTML=d.notes;figures.innerHTML=d.header;sync();tick();document.body.setAttribute('data-live','true');});
   es.addEventListener('add',function(e){var d=JSON.parse(e.data);for(var i=0;i<d.notes.length;i++){var n=d.notes[i];
     if(document.getElementById('k-'+n.id))continue;var t=document.createElement('template');t.innerHTML=n.html;
     notes.insertBefore(t.content.firstElementChild,notes.firstElementChild);say(n.text);}sync();tick();});

@@ -663,7 +663,7 @@ describe('Slack app manifest', () => {
     });
 
     it('does not request scopes for calls Kudos does not make', () => {
-      for (const unused of ['team:read', 'channels:read', 'groups:read', 'files:read', 'im:history']) expect(scopes).not.toContain(unused);
+      for (const unused of ['team:read', 'groups:read', 'files:read', 'im:history']) expect(scopes).not.toContain(unused);
     });
   });
 

@@ -40,7 +40,10 @@ export async function countLiveWallLinks(db: Kysely<Database>, workspaceId: numb
   return Number(r.n);
 }
 
-/** Marks a link revoked; the row as it was before when it was revoked here, undefined when it is not this workspace's. */
+/**
+ * Marks a link revoked (call it in a transaction: the row is locked first); the row as it was before, and whether
+ * this call revoked it; undefined when it is not this workspace's.
+ */
 export async function revokeWallLinkRow(
   db: Kysely<Database>,
   workspaceId: number,
@@ -48,13 +51,11 @@ export async function revokeWallLinkRow(
   by: number | null,
   now: Date,
 ): Promise<{ before: WallLinkRow; revoked: boolean } | undefined> {
-  return db.transaction().execute(async (trx) => {
-    const before = await trx.selectFrom('wall_link').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', linkId).forUpdate().executeTakeFirst();
-    if (!before) return undefined;
-    if (before.revoked_at) return { before, revoked: false };
-    await trx.updateTable('wall_link').set({ revoked_at: now, revoked_by: by }).where('id', '=', linkId).where('workspace_id', '=', workspaceId).execute();
-    return { before, revoked: true };
-  });
+  const before = await db.selectFrom('wall_link').selectAll().where('workspace_id', '=', workspaceId).where('id', '=', linkId).forUpdate().executeTakeFirst();
+  if (!before) return undefined;
+  if (before.revoked_at) return { before, revoked: false };
+  await db.updateTable('wall_link').set({ revoked_at: now, revoked_by: by }).where('id', '=', linkId).where('workspace_id', '=', workspaceId).execute();
+  return { before, revoked: true };
 }
 
 /** The live link with this token hash and its workspace (installed), else undefined. */
