@@ -71,6 +71,11 @@ export function describeAudit(entry: { action: string; target: string; before: u
       const b = asRecord(entry.before);
       return `${entry.target ? f.person(entry.target) : 'An admin'} deleted all of Kudos's data here (${Number(b.kudos ?? 0)} kudos, ${Number(b.people ?? 0)} people); Kudos started over`;
     }
+    case 'teams.choose':
+      // Group names are written by people: angle brackets would read as markup on a platform.
+      return `Teams: ${listChange(entry.before, entry.after, (name) => text(name.replace(/</g, '‹').replace(/>/g, '›')), 'teams')}`;
+    case 'teams.choose.refused':
+      return 'Refused to choose teams: not an admin';
     case 'data.delete_all.refused':
       return `Refused to delete all data${entry.target ? ` for ${f.person(entry.target)}` : ''}: not an admin`;
     default:

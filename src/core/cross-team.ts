@@ -2,13 +2,14 @@ import type { Kysely } from 'kysely';
 import { insertAudit } from '../db/queries/audit';
 import {
   claimTeamsToRefresh,
-  crossTeamCounts,
   joinTeam,
   listTeams,
   markTeams,
   releaseTeamRefresh,
   replaceTeamMembers,
-  teamGridCells,
+  teamPairGroups,
+  workspacesWithStaleTeams,
+  type TeamPairGroups,
 } from '../db/queries/teams-membership';
 import type { Database, WorkspaceRow } from '../db/schema';
 import type { AdminCheck } from './admin';
@@ -52,22 +53,64 @@ export interface Period {
 
 /**
  * The cross-team numbers of a period (the digest's week, the Kudos Wall's week), and the share of the period
- * before when `previous` is given. Both are computed side by side.
+ * before when `previous` is given. A previous period that ends where this one starts (a digest's) is read in
+ * the same pass over the ledger.
  */
 export async function crossTeamWeek(db: Kysely<Database>, workspaceId: number, period: Period, previous?: Period): Promise<CrossTeamWeek> {
+  const adjacent = previous && previous.end.getTime() === period.start.getTime();
   const [now, before] = await Promise.all([
-    crossTeamCounts(db, workspaceId, period, { top: true }),
-    previous ? crossTeamCounts(db, workspaceId, previous, { top: false }) : Promise.resolve(null),
+    teamPairGroups(db, workspaceId, { start: adjacent ? previous.start : period.start, end: period.end, split: period.start }),
+    previous && !adjacent ? teamPairGroups(db, workspaceId, { ...previous, split: previous.start }) : Promise.resolve(null),
   ]);
+  const c = countsOf(now, 1);
+  const p = previous ? countsOf(before ?? now, before ? 1 : 0) : null;
   return {
-    teams: now.teams,
-    pairs: now.pairs,
-    crossing: now.crossing,
-    share: shareOf(now),
-    previousShare: before ? shareOf(before) : null,
-    topPair: now.top,
+    teams: now.teams.length,
+    pairs: c.pairs,
+    crossing: c.crossing,
+    share: shareOf(c),
+    previousShare: p ? shareOf(p) : null,
+    topPair: c.topPair,
   };
 }
+
+/** Pairs, crossing pairs and the top pair of one period of the groups (see the module's comment for the rules). */
+function countsOf(g: TeamPairGroups, period: 0 | 1): { pairs: number; crossing: number; topPair: CrossTeamWeek['topPair'] } {
+  const sets = new Map(g.sets);
+  const names = new Map(g.teams.map((t) => [t.id, t.name]));
+  const between = new Map<string, { a: number; b: number; count: number }>();
+  let pairs = 0;
+  let crossing = 0;
+  for (const [p, gs, rs, n] of g.groups) {
+    if (p !== period) continue;
+    pairs += n;
+    const giver = gs === null ? null : (sets.get(gs) ?? null);
+    const recipient = rs === null ? null : (sets.get(rs) ?? null);
+    // Two people in no team do not cross; someone in no team and someone in a team do.
+    if (!giver && !recipient) continue;
+    if (giver && recipient && giver.some((t) => recipient.includes(t))) continue;
+    crossing += n;
+    if (!giver || !recipient) continue;
+    for (const x of giver) {
+      for (const y of recipient) {
+        const [a, b] = x < y ? [x, y] : [y, x];
+        const key = `${a}:${b}`;
+        const cell = between.get(key) ?? { a, b, count: 0 };
+        cell.count += n;
+        between.set(key, cell);
+      }
+    }
+  }
+  let top: CrossTeamWeek['topPair'] = null;
+  for (const cell of between.values()) {
+    const [a, b] = [names.get(cell.a) ?? '', names.get(cell.b) ?? ''].sort(byName);
+    const candidate = { a, b, count: cell.count };
+    if (!top || candidate.count > top.count || (candidate.count === top.count && (byName(a, top.a) || byName(b, top.b)) < 0)) top = candidate;
+  }
+  return { pairs, crossing, topPair: top };
+}
+
+const byName = (x: string, y: string) => x.toLowerCase().localeCompare(y.toLowerCase());
 
 function shareOf(c: { pairs: number; crossing: number }): number | null {
   return c.pairs ? c.crossing / c.pairs : null;
@@ -117,8 +160,16 @@ export const NO_TEAM = 'No team';
  */
 export async function teamGrid(db: Kysely<Database>, workspaceId: number, now: Date): Promise<TeamGrid> {
   const since = new Date(now.getTime() - GRID_WEEKS * 7 * 24 * 60 * 60 * 1000);
-  const [cells, teams] = await Promise.all([teamGridCells(db, workspaceId, { start: since, end: now }), listTeams(db, workspaceId)]);
-  const names = new Map(teams.map((t) => [t.id, t.name]));
+  const g = await teamPairGroups(db, workspaceId, { start: since, end: now, split: since });
+  const names = new Map(g.teams.map((t) => [t.id, t.name]));
+  const sets = new Map(g.sets);
+  // A person in several teams counts in each; null stands for "no team".
+  const cells: Array<{ giver: number | null; recipient: number | null; count: number }> = [];
+  for (const [, gs, rs, n] of g.groups) {
+    for (const giver of gs === null ? [null] : (sets.get(gs) ?? [null])) {
+      for (const recipient of rs === null ? [null] : (sets.get(rs) ?? [null])) cells.push({ giver, recipient, count: n });
+    }
+  }
   const volume = new Map<number, number>();
   for (const c of cells) {
     for (const id of [c.giver, c.recipient]) if (id !== null) volume.set(id, (volume.get(id) ?? 0) + c.count);
@@ -257,6 +308,11 @@ export async function refreshTeamMembers(deps: TeamDeps, workspace: Pick<Workspa
     if (answer.status === 'missing_scope') out.missingScope = true;
   }
   return out;
+}
+
+/** The workspaces of a platform whose teams are due for the daily read of their members. */
+export function workspacesToRefresh(deps: TeamDeps, platform: 'slack' | 'teams'): Promise<WorkspaceRow[]> {
+  return workspacesWithStaleTeams(deps.db, platform, new Date(deps.clock().getTime() - TEAM_REFRESH_MS));
 }
 
 /**

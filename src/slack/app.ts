@@ -27,6 +27,7 @@ import * as thanksCommand from './listeners/thanks-command';
 import type { SlackHome, SlackHomeOptions } from './home';
 import * as adminDigest from './listeners/admin-digest';
 import * as appHome from './listeners/app-home';
+import * as teams from './listeners/teams';
 import * as settingsForms from './listeners/settings';
 import * as dataRequests from './listeners/data';
 import * as wall from './listeners/wall';
@@ -47,6 +48,8 @@ export interface SlackAdapterOptions {
   /** Delay between auth.test attempts while Slack is unreachable at start-up. */
   identityRetryMs?: number;
   sweepIntervalMs?: number;
+  /** How often teams due for the daily read of their members are looked for (default hourly). */
+  teamRefreshIntervalMs?: number;
   dmFlushIntervalMs?: number;
   /** KUDOS_ADMINS: seeds the admin list on first start and always counts as admins. */
   seedAdmins?: readonly string[];
@@ -174,6 +177,7 @@ export class SlackAdapter {
     reactions.register(this.app);
     lifecycle.register(this.app);
     appHome.register(this.app);
+    teams.register(this.app);
     settingsForms.register(this.app);
     adminDigest.register(this.app, { scheduler: opts.scheduler });
     dataRequests.register(this.app);
@@ -202,6 +206,14 @@ export class SlackAdapter {
     });
     every(this.opts.dmFlushIntervalMs ?? 15_000, 'send batched DMs', () => this.flushDms());
     every(this.opts.home?.tickMs ?? 5_000, 'refresh app homes', () => this.flushHomes());
+    // Teams' members are read again once a day; each run reads only the teams due (claimed, so replicas share them).
+    every(this.opts.teamRefreshIntervalMs ?? 60 * 60_000, 'refresh teams', () => this.refreshTeams());
+  }
+
+  /** Reads again the members of teams (user groups) last read a day ago or more (also run on a timer). */
+  refreshTeams(): Promise<number> {
+    if (!this.workspaces.ready()) return Promise.resolve(0);
+    return teams.refreshStaleTeams({ forWorkspace: (ws) => this.workspaces.forWorkspace(ws), db: this.opts.db, clock: this.opts.clock, logger: this.opts.logger });
   }
 
   async stop(): Promise<void> {

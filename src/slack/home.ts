@@ -150,7 +150,7 @@ export class SlackHome {
     const zone = digestZone(ws, settings);
     const latest = latestDigestPeriod(settings.digest, zone, now);
     const [overview, runs, latestRun, wallLinks] = await Promise.all([
-      loadAdminOverview(db, ws.id),
+      loadAdminOverview(db, ws.id, undefined, now),
       listRecentRuns(db, ws.id, HOME_LIMITS.runs),
       findRun(db, ws.id, DIGEST_KIND, latest.key),
       listWallLinks(db, ws.id, now),

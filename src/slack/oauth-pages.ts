@@ -30,6 +30,7 @@ export const SCOPE_REASONS: Readonly<Record<string, string>> = Object.freeze({
   'channels:history': 'after an interruption, look at its own latest post in a channel, so that nothing is posted twice',
   'groups:history': 'the same check in a private channel it was invited to',
   'channels:read': 'tell whether a channel is public, so that only kudos from public channels appear on the Kudos Wall',
+  'usergroups:read': 'list your user groups, so that an admin can mark the ones that are teams and Kudos can count kudos between teams',
 });
 
 export type InstallFailure =

@@ -15,4 +15,5 @@ export const BOT_SCOPES: readonly string[] = Object.freeze([
   'channels:history',
   'groups:history',
   'channels:read',
+  'usergroups:read',
 ]);

@@ -63,6 +63,8 @@ export class FakeSlack {
    * token (empty when none). OAuth (`oauth.v2.access`, …) and per-workspace behaviour plug in here.
    */
   readonly methods = new Map<string, (params: Record<string, any>, token: string) => Record<string, unknown>>();
+  /** User groups, as usergroups.list and usergroups.users.list answer them (not emptied by reset). */
+  readonly userGroups = new Map<string, { id: string; name: string; handle: string; users: string[]; date_delete?: number }>();
 
   async start(): Promise<this> {
     this.port = await listenLocally(this.server);
@@ -231,6 +233,15 @@ export class FakeSlack {
       case 'views.update':
       case 'views.push':
         return { ok: true, view: { id: `V${++this.tsCounter}`, hash: 'h' } };
+      case 'usergroups.list': {
+        const withCount = p.include_count === true || p.include_count === 'true';
+        const usergroups = [...this.userGroups.values()].map(({ users, ...g }) => ({ ...g, date_delete: g.date_delete ?? 0, ...(withCount ? { user_count: users.length } : {}) }));
+        return { ok: true, usergroups };
+      }
+      case 'usergroups.users.list': {
+        const g = this.userGroups.get(String(p.usergroup));
+        return g ? { ok: true, users: g.users } : { ok: false, error: 'no_such_subteam' };
+      }
       case 'conversations.join':
         return { ok: true, channel: { id: p.channel } };
       case 'conversations.open':

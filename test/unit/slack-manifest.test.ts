@@ -192,6 +192,8 @@ const REQUIRED_BOT_SCOPES: readonly string[] = [
   'groups:history',
   // The Kudos Wall shows kudos from public channels only: conversations.info tells which those are.
   'channels:read',
+  // Kudos between teams: an admin marks user groups as teams, whose members are read from Slack.
+  'usergroups:read',
 ];
 
 /**
@@ -212,6 +214,7 @@ const SCOPE_USES: Readonly<Record<string, { methods?: readonly string[]; events?
   'channels:history': { methods: ['conversations.history', 'conversations.replies'] },
   'groups:history': { methods: ['conversations.history', 'conversations.replies'] },
   'channels:read': { methods: ['conversations.info'] },
+  'usergroups:read': { methods: ['usergroups.list', 'usergroups.users.list'] },
 };
 
 /**
@@ -238,6 +241,8 @@ const METHOD_SCOPES: Readonly<Record<string, readonly string[]>> = {
   'conversations.history': ['channels:history', 'groups:history'],
   'conversations.replies': ['channels:history', 'groups:history'],
   'conversations.info': ['channels:read'],
+  'usergroups.list': ['usergroups:read'],
+  'usergroups.users.list': ['usergroups:read'],
 };
 
 function sourceFiles(dir: string): string[] {

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import type { Database, TeamRow } from '../schema';
+import type { Database, TeamRow, WorkspaceRow } from '../schema';
 
 /**
  * Storage for teams and who is in them (core/cross-team.ts decides what they mean). A "pair" is one thanks
@@ -12,107 +12,65 @@ export interface Window {
   end: Date;
 }
 
-export interface CrossTeamRow {
-  /** Teams of the workspace (is_team). With none, nothing else is counted (all zero). */
-  teams: number;
-  pairs: number;
-  crossing: number;
-  /** The two teams with the most crossing pairs between them (both directions), by name; null when none. */
-  top: { a: string; b: string; count: number } | null;
+/**
+ * Thanks of a window between sets of teams: `sets` lists each distinct set of teams people are in (an id, the
+ * team ids), `groups` how many thanks went from people in one set to people in another ([period, giver's set,
+ * recipient's set, count]; a null set is "no team"; period 1 from `split` on, 0 before it). Only live kudos
+ * count. `teams` holds the workspace's teams; with none, the ledger is not read at all (a one-time filter ahead
+ * of the scan) and the rest is empty.
+ */
+export interface TeamPairGroups {
+  teams: Array<{ id: number; name: string }>;
+  sets: Array<[number, number[]]>;
+  groups: Array<[0 | 1, number | null, number | null, number]>;
 }
 
 /**
- * The window's live thanks, one row per (giver, recipient) with how many, and each side's teams (null: no
- * team). A workspace without teams skips the ledger altogether (a one-time filter ahead of the scan).
+ * One pass over the window's thanks, each side mapped to its set of teams, counted by (period, set, set): a few
+ * thousand rows for a large workspace's week, from which core/cross-team.ts computes every number. People are
+ * mapped through small integer set ids (hashed, not sorted as arrays), and the previous week comes in the same
+ * pass (`split`), so the memberships are read once.
+ *
+ * Only teams have members (unmarking a Slack group deletes its memberships), so memberships are read as they are.
  */
-const pairsWithTeams = (workspaceId: number, w: Window) => sql`
-  t as materialized (select id, name from team where workspace_id = ${workspaceId} and is_team),
-  live as materialized (
-    select k.giver_id, r.recipient_id, count(*) as n
-    from kudos_recipient r
-    join kudos k on k.id = r.kudos_id
-    where exists (select 1 from t)
-      and r.workspace_id = ${workspaceId} and r.created_at >= ${w.start} and r.created_at < ${w.end}
-      and k.workspace_id = ${workspaceId} and k.created_at >= ${w.start} and k.created_at < ${w.end}
-      and k.revoked_at is null
-    group by 1, 2
-  ),
-  pt as materialized (
-    select m.person_id, array_agg(m.team_id order by m.team_id) as teams
-    from team_member m
-    where m.workspace_id = ${workspaceId} and m.team_id in (select id from t)
-      and exists (select 1 from live)
-    group by 1
-  ),
-  pairs as materialized (
-    select l.n, g.teams as gt, r.teams as rt,
-           -- Sharing no team crosses; "no team" is a team of its own (two people in none do not cross).
-           (g.teams is not null or r.teams is not null) and not coalesce(g.teams && r.teams, false) as crossing
-    from live l
-    left join pt g on g.person_id = l.giver_id
-    left join pt r on r.person_id = l.recipient_id
-  )`;
-
-/**
- * Pairs, crossing pairs and (with `top`) the pair of teams that thanked each other most in a window. A person
- * in several teams counts in each: a crossing thanks from someone in A and B to someone in C counts for {A, C}
- * and {B, C}. "No team" is never part of the top pair. Ties go to the names first in alphabetical order.
- */
-export async function crossTeamCounts(db: Kysely<Database>, workspaceId: number, w: Window, opts: { top: boolean }): Promise<CrossTeamRow> {
-  const top = opts.top
-    ? sql`(
-        select json_build_object('a', x.a, 'b', x.b, 'count', x.n) from (
-          select case when lower(ta.name) <= lower(tb.name) then ta.name else tb.name end as a,
-                 case when lower(ta.name) <= lower(tb.name) then tb.name else ta.name end as b,
-                 c.n
-          from (
-            select least(a, b) as ta_id, greatest(a, b) as tb_id, sum(p.n) as n
-            from pairs p, unnest(p.gt) a, unnest(p.rt) b
-            where p.crossing
-            group by 1, 2
-          ) c
-          join t ta on ta.id = c.ta_id
-          join t tb on tb.id = c.tb_id
-          order by c.n desc, least(lower(ta.name), lower(tb.name)), greatest(lower(ta.name), lower(tb.name))
-          limit 1) x)`
-    : sql`null::json`;
-  const { rows } = await sql<{ row: CrossTeamRow }>`
-    with ${pairsWithTeams(workspaceId, w)}
+export async function teamPairGroups(db: Kysely<Database>, workspaceId: number, w: Window & { split: Date }): Promise<TeamPairGroups> {
+  const { rows } = await sql<{ out: TeamPairGroups }>`
+    with t as materialized (select id, name from team where workspace_id = ${workspaceId} and is_team),
+    pt as materialized (
+      select person_id, array_agg(team_id order by team_id) as teams
+      from team_member
+      where workspace_id = ${workspaceId} and exists (select 1 from t)
+      group by 1
+    ),
+    sets as materialized (select teams, (row_number() over ())::int as s from (select distinct teams from pt) d),
+    ps as materialized (select pt.person_id, sets.s from pt join sets on sets.teams = pt.teams),
+    live as (
+      select k.giver_id, r.recipient_id, (r.created_at >= ${w.split})::int as p
+      from kudos_recipient r
+      join kudos k on k.id = r.kudos_id
+      where exists (select 1 from t)
+        and r.workspace_id = ${workspaceId} and r.created_at >= ${w.start} and r.created_at < ${w.end}
+        and k.workspace_id = ${workspaceId} and k.created_at >= ${w.start} and k.created_at < ${w.end}
+        and k.revoked_at is null
+    ),
+    agg as (
+      select l.p, g.s as gs, r.s as rs, count(*) as n
+      from live l
+      left join ps g on g.person_id = l.giver_id
+      left join ps r on r.person_id = l.recipient_id
+      group by 1, 2, 3
+    )
     select json_build_object(
-      'teams', (select count(*) from t),
-      'pairs', (select coalesce(sum(n), 0) from pairs),
-      'crossing', (select coalesce(sum(n), 0) from pairs where crossing),
-      'top', ${top}
-    ) as row`.execute(db);
-  const r = rows[0].row;
+      'teams', coalesce((select json_agg(json_build_array(id, name)) from t), '[]'::json),
+      'sets', coalesce((select json_agg(json_build_array(s, teams)) from sets), '[]'::json),
+      'groups', coalesce((select json_agg(json_build_array(p, gs, rs, n)) from agg), '[]'::json)
+    ) as out`.execute(db);
+  const out = rows[0].out as unknown as { teams: Array<[number, string]>; sets: Array<[number, number[]]>; groups: Array<[0 | 1, number | null, number | null, number]> };
   return {
-    teams: Number(r.teams),
-    pairs: Number(r.pairs),
-    crossing: Number(r.crossing),
-    top: r.top ? { a: r.top.a, b: r.top.b, count: Number(r.top.count) } : null,
+    teams: out.teams.map(([id, name]) => ({ id: Number(id), name })),
+    sets: out.sets.map(([id, teams]) => [Number(id), teams.map(Number)]),
+    groups: out.groups.map(([p, g, r, n]) => [p ? 1 : 0, g === null ? null : Number(g), r === null ? null : Number(r), Number(n)]),
   };
-}
-
-export interface TeamGridCell {
-  /** The giving side's team; null for "no team". */
-  giver: number | null;
-  recipient: number | null;
-  count: number;
-}
-
-/**
- * Thanks between teams in a window: one cell per (giving team, receiving team), a person in several teams
- * counting in each, null standing for "no team". Cells with no thanks are left out.
- */
-export async function teamGridCells(db: Kysely<Database>, workspaceId: number, w: Window): Promise<TeamGridCell[]> {
-  const { rows } = await sql<TeamGridCell>`
-    with ${pairsWithTeams(workspaceId, w)}
-    select g as giver, r as recipient, sum(p.n) as count
-    from pairs p,
-         unnest(coalesce(p.gt, array[null]::int[])) g,
-         unnest(coalesce(p.rt, array[null]::int[])) r
-    group by 1, 2`.execute(db);
-  return rows.map((c) => ({ giver: c.giver === null ? null : Number(c.giver), recipient: c.recipient === null ? null : Number(c.recipient), count: Number(c.count) }));
 }
 
 /** The workspace's teams (is_team), by name. */
@@ -251,4 +209,25 @@ export async function joinTeam(
     insert into team_member (team_id, person_id, workspace_id)
     select tm.id, p, ${workspaceId} from tm, unnest(${personIds}::int[]) p
     on conflict (team_id, person_id) do nothing`.execute(db);
+}
+
+/** Workspaces of a platform (still installed) with a marked team whose members were last read before `staleBefore`. */
+export async function workspacesWithStaleTeams(db: Kysely<Database>, platform: 'slack' | 'teams', staleBefore: Date): Promise<WorkspaceRow[]> {
+  return db
+    .selectFrom('workspace as w')
+    .selectAll('w')
+    .where('w.platform', '=', platform)
+    .where('w.uninstalled_at', 'is', null)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom('team as t')
+          .select('t.id')
+          .whereRef('t.workspace_id', '=', 'w.id')
+          .where('t.is_team', '=', true)
+          .where((x) => x.or([x('t.members_refreshed_at', 'is', null), x('t.members_refreshed_at', '<=', staleBefore)])),
+      ),
+    )
+    .orderBy('w.id')
+    .execute();
 }

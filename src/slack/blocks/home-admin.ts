@@ -8,6 +8,7 @@ import type { Settings } from '../../core/settings';
 import type { KnownBlock } from '../types';
 import { auditLine } from './audit-lines';
 import { adminDataBlocks } from './data';
+import { teamsBlocks } from './teams';
 import { wallAdminBlocks, type WallAdminView } from './wall';
 import { button, context, divider, header, HOME_ACTION, HOME_BLOCK, HOME_LIMITS, section, slackDate } from './home-kit';
 import { kindLabel, runIcon, runStatusText, type RunSummary } from './home-runs';
@@ -64,7 +65,7 @@ export function adminBlocks(a: AdminHome): KnownBlock[] {
       );
     }
   }
-  return [...blocks, ...digestBlocks(a), divider, ...adminDataBlocks(), ...(a.wall ? [divider, ...wallAdminBlocks(a.wall)] : []), ...auditBlocks(a)];
+  return [...blocks, ...digestBlocks(a), ...(a.teams ? teamsBlocks(a.teams) : []), divider, ...adminDataBlocks(), ...(a.wall ? [divider, ...wallAdminBlocks(a.wall)] : []), ...auditBlocks(a)];
 }
 
 function valuesBlock(a: AdminHome): KnownBlock {
