@@ -8,7 +8,9 @@ import { sql, type Kysely } from 'kysely';
 //   kudos was given in (platform_key = the Teams team id), a team as soon as it is seen.
 // - team_member: who is in which team. Slack: refreshed from the user group's members; Teams: the giver and
 //   recipients of a kudos given in one of the team's channels. A person may be in several teams.
-// Both are deleted with their workspace; a membership with its team or its person.
+// - team_week: a past period's numbers as first computed (the digest's "last week" share), so the week before
+//   is counted once, and a digest says of last week what last week's digest said.
+// All are deleted with their workspace; a membership with its team or its person.
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('team')
@@ -36,9 +38,21 @@ export async function up(db: Kysely<any>): Promise<void> {
   // finds their memberships by it too.
   await db.schema.createIndex('team_member_workspace_person_idx').on('team_member').columns(['workspace_id', 'person_id', 'team_id']).execute();
   await db.schema.createIndex('team_member_person_idx').on('team_member').column('person_id').execute();
+
+  await db.schema
+    .createTable('team_week')
+    .addColumn('workspace_id', 'integer', (c) => c.notNull().references('workspace.id').onDelete('cascade'))
+    .addColumn('period_start', 'timestamptz', (c) => c.notNull())
+    .addColumn('period_end', 'timestamptz', (c) => c.notNull())
+    .addColumn('pairs', 'integer', (c) => c.notNull())
+    .addColumn('crossing', 'integer', (c) => c.notNull())
+    .addColumn('computed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .addPrimaryKeyConstraint('team_week_pkey', ['workspace_id', 'period_start', 'period_end'])
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropTable('team_week').execute();
   await db.schema.dropTable('team_member').execute();
   await db.schema.dropTable('team').execute();
 }

@@ -6,6 +6,8 @@ import {
   listTeams,
   markTeams,
   releaseTeamRefresh,
+  rememberedWeek,
+  rememberWeek,
   replaceTeamMembers,
   teamPairGroups,
   workspacesWithStaleTeams,
@@ -27,8 +29,9 @@ import type { PlatformGroup, TeamSource } from './ports';
  * the two (real) teams with the most crossing pairs between them, both directions together.
  *
  * Membership is what it is when the numbers are computed (it has no history): a period computed again after
- * people changed teams may give other numbers; a posted digest keeps what it said. Erasing a person keeps their
- * memberships, like their kudos, so the counts stay as they were.
+ * people changed teams may give other numbers; a posted digest keeps what it said, and the previous period's
+ * share is kept once computed (crossTeamWeek). Erasing a person keeps their memberships, like their kudos, so
+ * the counts stay as they were.
  */
 
 export interface CrossTeamWeek {
@@ -53,36 +56,40 @@ export interface Period {
 
 /**
  * The cross-team numbers of a period (the digest's week, the Kudos Wall's week), and the share of the period
- * before when `previous` is given. A previous period that ends where this one starts (a digest's) is read in
- * the same pass over the ledger.
+ * before when `previous` is given. The period before is over: its numbers are computed once and kept
+ * (team_week), so a digest says of last week what was counted when it was first asked (normally by last week's
+ * digest, whose period it is), and the ledger is read for one week only.
  */
 export async function crossTeamWeek(db: Kysely<Database>, workspaceId: number, period: Period, previous?: Period): Promise<CrossTeamWeek> {
-  const adjacent = previous && previous.end.getTime() === period.start.getTime();
-  const [now, before] = await Promise.all([
-    teamPairGroups(db, workspaceId, { start: adjacent ? previous.start : period.start, end: period.end, split: period.start }),
-    previous && !adjacent ? teamPairGroups(db, workspaceId, { ...previous, split: previous.start }) : Promise.resolve(null),
+  const [now, kept] = await Promise.all([
+    teamPairGroups(db, workspaceId, period),
+    previous ? rememberedWeek(db, workspaceId, previous) : Promise.resolve(undefined),
   ]);
-  const c = countsOf(now, 1);
-  const p = previous ? countsOf(before ?? now, before ? 1 : 0) : null;
+  const c = countsOf(now);
+  let before: { pairs: number; crossing: number } | null = kept ?? null;
+  if (previous && !kept && now.teams.length) {
+    const p = countsOf(await teamPairGroups(db, workspaceId, previous));
+    before = { pairs: p.pairs, crossing: p.crossing };
+    await rememberWeek(db, workspaceId, previous, before);
+  }
   return {
     teams: now.teams.length,
     pairs: c.pairs,
     crossing: c.crossing,
     share: shareOf(c),
-    previousShare: p ? shareOf(p) : null,
+    previousShare: before ? shareOf(before) : null,
     topPair: c.topPair,
   };
 }
 
-/** Pairs, crossing pairs and the top pair of one period of the groups (see the module's comment for the rules). */
-function countsOf(g: TeamPairGroups, period: 0 | 1): { pairs: number; crossing: number; topPair: CrossTeamWeek['topPair'] } {
+/** Pairs, crossing pairs and the top pair of a period's groups (see the module's comment for the rules). */
+function countsOf(g: TeamPairGroups): { pairs: number; crossing: number; topPair: CrossTeamWeek['topPair'] } {
   const sets = new Map(g.sets);
   const names = new Map(g.teams.map((t) => [t.id, t.name]));
   const between = new Map<string, { a: number; b: number; count: number }>();
   let pairs = 0;
   let crossing = 0;
-  for (const [p, gs, rs, n] of g.groups) {
-    if (p !== period) continue;
+  for (const [gs, rs, n] of g.groups) {
     pairs += n;
     const giver = gs === null ? null : (sets.get(gs) ?? null);
     const recipient = rs === null ? null : (sets.get(rs) ?? null);
@@ -160,12 +167,12 @@ export const NO_TEAM = 'No team';
  */
 export async function teamGrid(db: Kysely<Database>, workspaceId: number, now: Date): Promise<TeamGrid> {
   const since = new Date(now.getTime() - GRID_WEEKS * 7 * 24 * 60 * 60 * 1000);
-  const g = await teamPairGroups(db, workspaceId, { start: since, end: now, split: since });
+  const g = await teamPairGroups(db, workspaceId, { start: since, end: now });
   const names = new Map(g.teams.map((t) => [t.id, t.name]));
   const sets = new Map(g.sets);
   // A person in several teams counts in each; null stands for "no team".
   const cells: Array<{ giver: number | null; recipient: number | null; count: number }> = [];
-  for (const [, gs, rs, n] of g.groups) {
+  for (const [gs, rs, n] of g.groups) {
     for (const giver of gs === null ? [null] : (sets.get(gs) ?? [null])) {
       for (const recipient of rs === null ? [null] : (sets.get(rs) ?? [null])) cells.push({ giver, recipient, count: n });
     }

@@ -307,6 +307,16 @@ export interface TeamTable {
   created_at: Generated<Timestamp>;
 }
 
+/** A past period's cross-team numbers as first computed (core/cross-team.ts: the digest's "last week"). */
+export interface TeamWeekTable {
+  workspace_id: number;
+  period_start: Timestamp;
+  period_end: Timestamp;
+  pairs: number;
+  crossing: number;
+  computed_at: Generated<Timestamp>;
+}
+
 /** Who is in which team; a person may be in several. */
 export interface TeamMemberTable {
   team_id: number;
@@ -336,6 +346,7 @@ export interface Database {
   export_link: ExportLinkTable;
   team: TeamTable;
   team_member: TeamMemberTable;
+  team_week: TeamWeekTable;
   wall_link: WallLinkTable;
   wall_channel: WallChannelTable;
 }

@@ -142,6 +142,18 @@ describe.each(testDatabases())('kudos between teams on %s', (kind) => {
     expect((await crossTeamWeek(t.db, ws.id, week())).previousShare).toBeNull();
   });
 
+  it("keeps last week's share once computed: a later withdrawal or change of teams does not rewrite it", async () => {
+    await threeTeams();
+    await theWeek();
+    expect((await crossTeamWeek(t.db, ws.id, week(), lastWeek())).previousShare).toBe(0.5);
+    // Last week's crossing kudos withdrawn afterwards: this week's digest still says what it said.
+    await t.db.updateTable('kudos').set({ revoked_at: NOW }).where('created_at', '=', new Date(LAST_WEEK)).execute();
+    expect((await crossTeamWeek(t.db, ws.id, week(), lastWeek())).previousShare).toBe(0.5);
+    // Asked fresh (no previous period), the same week counts as it is now: nothing left.
+    expect(await crossTeamWeek(t.db, ws.id, lastWeek())).toMatchObject({ pairs: 0, share: null });
+    expect(await t.db.selectFrom('team_week').select(['pairs', 'crossing']).execute()).toEqual([{ pairs: 2, crossing: 1 }]);
+  });
+
   it('breaks a tie between pairs of teams by their names, and leaves "no team" out of the top pair', async () => {
     await threeTeams();
     await give('eli', ['dev'], WEEK); // no team → Sales

@@ -82,6 +82,7 @@ export async function busyWorkspace(db: Kysely<Database>, externalId: string): P
   // A team (kudos between teams) with a member.
   const team = await db.insertInto('team').values({ workspace_id: ws.id, platform_key: 'S1', name: 'Support', marked_at: NOW }).returning('id').executeTakeFirstOrThrow();
   await db.insertInto('team_member').values({ team_id: team.id, person_id: a, workspace_id: ws.id }).execute();
+  await db.insertInto('team_week').values({ workspace_id: ws.id, period_start: new Date('2026-11-13T00:00:00Z'), period_end: new Date('2026-11-20T00:00:00Z'), pairs: 3, crossing: 1 }).execute();
   return ws;
 }
 

@@ -14,30 +14,35 @@ export interface Window {
 
 /**
  * Thanks of a window between sets of teams: `sets` lists each distinct set of teams people are in (an id, the
- * team ids), `groups` how many thanks went from people in one set to people in another ([period, giver's set,
- * recipient's set, count]; a null set is "no team"; period 1 from `split` on, 0 before it). Only live kudos
- * count. `teams` holds the workspace's teams; with none, the ledger is not read at all (a one-time filter ahead
- * of the scan) and the rest is empty.
+ * team ids), `groups` how many thanks went from people in one set to people in another ([giver's set,
+ * recipient's set, count]; a null set is "no team"). Only live kudos count. `teams` holds the workspace's teams;
+ * with none, the ledger is not read at all (a one-time filter ahead of the scan) and the rest is empty.
  */
 export interface TeamPairGroups {
   teams: Array<{ id: number; name: string }>;
   sets: Array<[number, number[]]>;
-  groups: Array<[0 | 1, number | null, number | null, number]>;
+  groups: Array<[number | null, number | null, number]>;
 }
 
 /**
- * One pass over the window's thanks, each side mapped to its set of teams, counted by (period, set, set): a few
+ * One pass over the window's thanks, each side mapped to its set of teams, counted by (set, set): a few
  * thousand rows for a large workspace's week, from which core/cross-team.ts computes every number. People are
- * mapped through small integer set ids (hashed, not sorted as arrays), and the previous week comes in the same
- * pass (`split`), so the memberships are read once.
+ * mapped through small integer set ids (hashed, not sorted as arrays).
  *
  * Only teams have members (unmarking a Slack group deletes its memberships), so memberships are read as they are.
  */
-export async function teamPairGroups(db: Kysely<Database>, workspaceId: number, w: Window & { split: Date }): Promise<TeamPairGroups> {
-  const { rows } = await sql<{ out: TeamPairGroups }>`
+export async function teamPairGroups(db: Kysely<Database>, workspaceId: number, w: Window): Promise<TeamPairGroups> {
+  const { rows } = await db.transaction().execute(async (trx) => {
+    // For this statement only. The planner underestimates a window of the ledger (the two time ranges of kudos and
+    // kudos_recipient look independent to it) by about 30 times, and then sorts tens of thousands of rows for merge
+    // joins (spilling to disk) where hash joins take a third of the time; the estimates of the joins on CTEs may
+    // also grow past JIT's threshold, and compiling then takes ten times longer than running. bench:digest measures it.
+    await sql`select set_config('enable_mergejoin', 'off', true), set_config('enable_sort', 'off', true), set_config('jit', 'off', true)`.execute(trx);
+    return sql<{ out: TeamPairGroups }>`
     with t as materialized (select id, name from team where workspace_id = ${workspaceId} and is_team),
     pt as materialized (
-      select person_id, array_agg(team_id order by team_id) as teams
+      -- In whatever order they come: the same teams in another order only make another set, counted alike.
+      select person_id, array_agg(team_id) as teams
       from team_member
       where workspace_id = ${workspaceId} and exists (select 1 from t)
       group by 1
@@ -45,7 +50,7 @@ export async function teamPairGroups(db: Kysely<Database>, workspaceId: number, 
     sets as materialized (select teams, (row_number() over ())::int as s from (select distinct teams from pt) d),
     ps as materialized (select pt.person_id, sets.s from pt join sets on sets.teams = pt.teams),
     live as (
-      select k.giver_id, r.recipient_id, (r.created_at >= ${w.split})::int as p
+      select k.giver_id, r.recipient_id
       from kudos_recipient r
       join kudos k on k.id = r.kudos_id
       where exists (select 1 from t)
@@ -54,22 +59,23 @@ export async function teamPairGroups(db: Kysely<Database>, workspaceId: number, 
         and k.revoked_at is null
     ),
     agg as (
-      select l.p, g.s as gs, r.s as rs, count(*) as n
+      select g.s as gs, r.s as rs, count(*) as n
       from live l
       left join ps g on g.person_id = l.giver_id
       left join ps r on r.person_id = l.recipient_id
-      group by 1, 2, 3
+      group by 1, 2
     )
     select json_build_object(
       'teams', coalesce((select json_agg(json_build_array(id, name)) from t), '[]'::json),
       'sets', coalesce((select json_agg(json_build_array(s, teams)) from sets), '[]'::json),
-      'groups', coalesce((select json_agg(json_build_array(p, gs, rs, n)) from agg), '[]'::json)
-    ) as out`.execute(db);
-  const out = rows[0].out as unknown as { teams: Array<[number, string]>; sets: Array<[number, number[]]>; groups: Array<[0 | 1, number | null, number | null, number]> };
+      'groups', coalesce((select json_agg(json_build_array(gs, rs, n)) from agg), '[]'::json)
+    ) as out`.execute(trx);
+  });
+  const out = rows[0].out as unknown as { teams: Array<[number, string]>; sets: Array<[number, number[]]>; groups: Array<[number | null, number | null, number]> };
   return {
     teams: out.teams.map(([id, name]) => ({ id: Number(id), name })),
     sets: out.sets.map(([id, teams]) => [Number(id), teams.map(Number)]),
-    groups: out.groups.map(([p, g, r, n]) => [p ? 1 : 0, g === null ? null : Number(g), r === null ? null : Number(r), Number(n)]),
+    groups: out.groups.map(([g, r, n]) => [g === null ? null : Number(g), r === null ? null : Number(r), Number(n)]),
   };
 }
 
@@ -229,5 +235,26 @@ export async function workspacesWithStaleTeams(db: Kysely<Database>, platform: '
       ),
     )
     .orderBy('w.id')
+    .execute();
+}
+
+/** A past period's numbers as first computed, if they were kept. */
+export async function rememberedWeek(db: Kysely<Database>, workspaceId: number, w: Window): Promise<{ pairs: number; crossing: number } | undefined> {
+  const row = await db
+    .selectFrom('team_week')
+    .select(['pairs', 'crossing'])
+    .where('workspace_id', '=', workspaceId)
+    .where('period_start', '=', w.start)
+    .where('period_end', '=', w.end)
+    .executeTakeFirst();
+  return row ? { pairs: Number(row.pairs), crossing: Number(row.crossing) } : undefined;
+}
+
+/** Keeps a past period's numbers; the first kept stay (replicas computing at once agree on one). */
+export async function rememberWeek(db: Kysely<Database>, workspaceId: number, w: Window, c: { pairs: number; crossing: number }): Promise<void> {
+  await db
+    .insertInto('team_week')
+    .values({ workspace_id: workspaceId, period_start: w.start, period_end: w.end, pairs: c.pairs, crossing: c.crossing })
+    .onConflict((oc) => oc.columns(['workspace_id', 'period_start', 'period_end']).doNothing())
     .execute();
 }
