@@ -317,6 +317,23 @@ describe.each(testDatabases())('kudos between teams on %s', (kind) => {
     expect(grid.others).toBe(0);
   });
 
+  it('tables the eight busiest teams and counts the others', async () => {
+    const names = Array.from({ length: 10 }, (_, i) => `t${i}`);
+    const groups = new MemoryGroups();
+    for (const [i, n] of names.entries()) {
+      await person(n);
+      groups.add(`S${i}`, `Team ${i}`, [`U${n.toUpperCase()}`]);
+    }
+    await chooseTeams(deps(), ws, admin(), [...groups.groupsOf.keys()], groups);
+    // Team i gives i + 1 kudos to the next team (Team 9 to Team 0): given plus received, Team i has 2i + 1, Team 0
+    // has 11 (a tie with Team 5, broken by name), and Teams 1 and 2 are the quietest.
+    for (const [i, n] of names.entries()) for (let k = 0; k <= i; k++) await give(n, [names[(i + 1) % 10]], WEEK);
+    const { grid } = await loadTeamsOverview(t.db, ws.id, NOW);
+    expect(grid.teams.map((x) => x.name)).toEqual(['Team 9', 'Team 8', 'Team 7', 'Team 6', 'Team 0', 'Team 5', 'Team 4', 'Team 3']);
+    expect(grid.others).toBe(2);
+    expect(grid.counts[1][0]).toBe(9); // Team 8 → Team 9
+  });
+
   describe('in Microsoft Teams', () => {
     let dir: MemoryDirectory;
     let core: CoreDeps;
