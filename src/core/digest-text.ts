@@ -1,5 +1,6 @@
 import { DateTime } from 'luxon';
 import type { DigestData, DigestPerson, Ranking } from './digest';
+import { crossTeamSentence } from './cross-team';
 
 /**
  * Wording shared by every digest renderer, and the digest as plain text (the command-line preview).
@@ -80,6 +81,8 @@ export function digestText(d: DigestData): string {
     for (const l of lines) out.push(`  ${l.rank}. ${l.names.join(', ')} (${l.count})`);
     if (more) out.push(`  and ${more} more`);
   }
+  const teams = d.crossTeam && crossTeamSentence(d.crossTeam, { strong: (x) => x, team: (n) => n });
+  if (teams) out.push(teams);
   if (d.values.length) {
     out.push('', 'Values in action:');
     for (const v of d.values) out.push(`  :${v.emoji}: ${v.label} (${v.count})`);

@@ -167,5 +167,8 @@ describe('digest blocks', () => {
     expect(text).toContain('Most thanked:\n  1. @Person 4, @Person 5 (5)\n  3. @Person 6, @Person 7 (2)');
     expect(text).toContain('First kudos ever: @Person 8, @Person 9. Welcome!');
     expect(digestText(digest({ quiet: true }))).toContain('A quiet week for kudos');
+    expect(text).not.toContain('team lines');
+    const crossTeam = { teams: 3, pairs: 50, crossing: 17, share: 0.34, previousShare: 0.21, topPair: { a: 'Billing', b: 'Support', count: 12 } };
+    expect(digestText(digest({ crossTeam }))).toContain('🤝 34% of kudos crossed team lines this week (last week 21%). Billing and Support thanked each other most (12).');
   });
 });
