@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Kysely } from 'kysely';
 import type { Clock } from '../core/clock';
 import { loadSettings } from '../core/settings-store';
-import { loadWallSnapshot, resolveWallLink, WALL_PATH, type ChannelVisibilityPort } from '../core/wall';
+import { loadWallSnapshot, resolveWallLink, WALL_PATH, type ChannelVisibilityPort, type WallSnapshot } from '../core/wall';
 import type { Database, WorkspaceRow } from '../db/schema';
 import type { Logger } from '../logger';
 import { send } from './http';
@@ -63,8 +63,12 @@ export function wallHeaders(nonce: string, frameAncestors: readonly string[]): R
   return { ...BASE_HEADERS, 'content-security-policy': csp, ...(frameAncestors.length ? {} : { 'x-frame-options': 'DENY' }) };
 }
 
+/** A snapshot is shared by the pages that open within this long of each other (a replica's restart reconnects them all at once). */
+const SNAPSHOT_SHARE_MS = 1000;
+
 export class WallRoute {
   readonly feeds: WallFeeds;
+  private readonly snapshots = new Map<number, { at: number; snapshot: Promise<WallSnapshot> }>();
 
   constructor(private readonly opts: WallRouteOptions) {
     this.feeds = new WallFeeds({
@@ -93,7 +97,7 @@ export class WallRoute {
     const { workspace } = found;
     const channels = this.opts.channels(workspace);
     const [snapshot, settings, extra] = await Promise.all([
-      loadWallSnapshot({ db: this.opts.db, channels, unanswered: this.feeds.unanswered }, workspace, now),
+      this.snapshot(workspace, channels, now),
       loadSettings(this.opts.db, workspace.id),
       this.extra(workspace),
     ]);
@@ -109,6 +113,18 @@ export class WallRoute {
   /** Ends every open stream and stops polling. */
   close(): void {
     this.feeds.close();
+  }
+
+  /** The workspace's snapshot, read once for every page that opens within SNAPSHOT_SHARE_MS. */
+  private snapshot(workspace: WorkspaceRow, channels: ChannelVisibilityPort | undefined, now: Date): Promise<WallSnapshot> {
+    const shared = this.snapshots.get(workspace.id);
+    if (shared && Math.abs(now.getTime() - shared.at) < SNAPSHOT_SHARE_MS) return shared.snapshot;
+    const snapshot = loadWallSnapshot({ db: this.opts.db, channels, unanswered: this.feeds.unanswered }, workspace, now);
+    this.snapshots.set(workspace.id, { at: now.getTime(), snapshot });
+    // A failed read is not shared: the next page asks again.
+    snapshot.catch(() => this.snapshots.get(workspace.id)?.snapshot === snapshot && this.snapshots.delete(workspace.id));
+    if (this.snapshots.size > 1000) this.snapshots.clear();
+    return snapshot;
   }
 
   private notFound(res: ServerResponse): void {
@@ -164,7 +180,7 @@ export class WallRoute {
     write('retry: 3000\n\n');
     try {
       const now = this.opts.clock();
-      const [snapshot, extra] = await Promise.all([loadWallSnapshot({ db: this.opts.db, channels: this.opts.channels(workspace), unanswered: this.feeds.unanswered }, workspace, now), this.extra(workspace)]);
+      const [snapshot, extra] = await Promise.all([this.snapshot(workspace, this.opts.channels(workspace), now), this.extra(workspace)]);
       write(`event: snapshot\ndata: ${JSON.stringify({ notes: snapshot.notes.map((n) => renderNote(n, now)).join(''), header: renderHeaderFigures(snapshot.header, extra) })}\n\n`);
     } catch (err) {
       this.opts.logger.warn({ err, workspaceId: workspace.id }, 'the Kudos Wall could not load its first view');
