@@ -78,6 +78,15 @@ export function describeAudit(entry: { action: string; target: string; before: u
       return 'Refused to choose teams: not an admin';
     case 'data.delete_all.refused':
       return `Refused to delete all data${entry.target ? ` for ${f.person(entry.target)}` : ''}: not an admin`;
+    case 'wall.link.create': {
+      const a = asRecord(entry.after);
+      const until = typeof a.expiresAt === 'string' ? `, until ${f.literal(a.expiresAt.slice(0, 16).replace('T', ' ') + ' UTC')}` : ', no expiry';
+      return `Made a Kudos Wall link ${text(a.name)}${until}`;
+    }
+    case 'wall.link.revoke':
+      return `Revoked the Kudos Wall link ${text(asRecord(entry.before).name)}`;
+    case 'wall.link.refused':
+      return `Refused to ${entry.target === 'revoke' ? 'revoke' : 'make'} a Kudos Wall link: not an admin`;
     default:
       return `${entry.action} ${entry.target}`;
   }

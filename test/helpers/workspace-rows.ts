@@ -83,6 +83,12 @@ export async function busyWorkspace(db: Kysely<Database>, externalId: string): P
   const team = await db.insertInto('team').values({ workspace_id: ws.id, platform_key: 'S1', name: 'Support', marked_at: NOW }).returning('id').executeTakeFirstOrThrow();
   await db.insertInto('team_member').values({ team_id: team.id, person_id: a, workspace_id: ws.id }).execute();
   await db.insertInto('team_week').values({ workspace_id: ws.id, period_start: new Date('2026-11-13T00:00:00Z'), period_end: new Date('2026-11-20T00:00:00Z'), pairs: 3, crossing: 1 }).execute();
+  // A Kudos Wall link (made by one person, revoked by the admin) and a channel known to be public.
+  await db
+    .insertInto('wall_link')
+    .values({ workspace_id: ws.id, name: 'Lobby', token_hash: `wall-hash-of-${externalId}`, created_by: a, revoked_at: NOW, revoked_by: admin })
+    .execute();
+  await db.insertInto('wall_channel').values({ workspace_id: ws.id, channel_id: 'C1', visibility: 'public' }).execute();
   return ws;
 }
 
