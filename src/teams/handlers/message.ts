@@ -51,9 +51,9 @@ export async function onMessage(ctx: TeamsContext, turn: Turn): Promise<void> {
     if (verb === ERASE_ME_VERB) return eraseMe(ctx, turn);
     if (verb === EXPORT_KUDOS_VERB) return exportFromCard(ctx, turn, a.value as Record<string, unknown>);
     if (verb === ERASE_PERSON_VERB) return eraseFromCard(ctx, turn, a.value as Record<string, unknown>);
+    if (verb === DELETE_ALL_VERB) return deleteAllFromCard(ctx, turn, a.value as Record<string, unknown>);
     if (isWallVerb(verb)) return wallFromCard(ctx, turn, a.value as Record<string, unknown>);
     return;
-    if (verb === DELETE_ALL_VERB) return deleteAllFromCard(ctx, turn, a.value as Record<string, unknown>);
   }
   const command = plainCommand(a);
   if (SETTINGS_WORDS.has(command)) return showSettings(ctx, turn);
