@@ -160,11 +160,12 @@ export async function giveKudos(
     const earlier = await findKudosBySourceKey(db, workspace.id, req.sourceKey);
     const again = await duplicate(db, workspace.id, earlier!.id);
     // Joining is idempotent: a re-delivery completes what a stop right after the kudos may have left undone.
-    if (again.status === 'duplicate') await recordTeamOfGive(db, workspace.id, req.team, [again.kudos.giver.id, ...again.kudos.recipients.map((r) => r.id)]);
+    if (again.status === 'duplicate' && req.team) await recordTeamOfGive(db, workspace.id, req.team, [again.kudos.giver.id, ...again.kudos.recipients.map((r) => r.id)]);
     return again;
   }
   if (outcome.status === 'allowance_exceeded') return allowanceRefusal(plan, outcome.used);
-  await recordTeamOfGive(db, workspace.id, req.team, [plan.giver.id, ...plan.recipients.map((r) => r.id)]);
+  // Only a kudos given in a platform team's channel (Teams) joins anyone to a team; Slack's teams are user groups.
+  if (req.team) await recordTeamOfGive(db, workspace.id, req.team, [plan.giver.id, ...plan.recipients.map((r) => r.id)]);
   return {
     status: 'given',
     kudos: plannedView(plan, outcome.id),
