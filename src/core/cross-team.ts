@@ -82,6 +82,15 @@ export async function crossTeamWeek(db: Kysely<Database>, workspaceId: number, p
   };
 }
 
+/**
+ * The share of a period's thanks given in public channels that crossed team lines (the Kudos Wall's figure: it
+ * counts only what the wall may show). Null when the workspace has no teams or nothing was given there.
+ */
+export async function publicCrossTeamShare(db: Kysely<Database>, workspaceId: number, period: Period): Promise<number | null> {
+  const groups = await teamPairGroups(db, workspaceId, { ...period, publicOnly: true });
+  return groups.teams.length ? shareOf(countsOf(groups)) : null;
+}
+
 /** Pairs, crossing pairs and the top pair of a period's groups (see the module's comment for the rules). */
 function countsOf(g: TeamPairGroups): { pairs: number; crossing: number; topPair: CrossTeamWeek['topPair'] } {
   const sets = new Map(g.sets);

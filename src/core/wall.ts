@@ -25,6 +25,7 @@ import type { ConversationKind, Database, WallLinkRow, WorkspaceRow } from '../d
 import { recordAdminAction, type AdminCheck } from './admin';
 import { activeCampaignAt, campaignZone } from './campaigns';
 import { dailyTheme } from './campaign-copy';
+import { publicCrossTeamShare } from './cross-team';
 import { ERASED_NAME } from './erasure';
 import { replaceMentions } from './mention';
 import type { Settings } from './settings';
@@ -264,6 +265,8 @@ export interface WallHeader {
   days: Array<{ day: string; count: number }>;
   /** Customer Service Week's theme of the day, while it runs. */
   campaign: { name: string; day: number; title: string; prompt: string } | null;
+  /** This week's share of public thanks that crossed team lines (0–1); null without teams or thanks. */
+  crossTeamShare: number | null;
 }
 
 export interface WallSnapshot {
@@ -285,7 +288,7 @@ export async function loadWallSnapshot(deps: WallDeps, workspace: WorkspaceRow, 
   return { workspaceName: workspace.name ?? 'Kudos', header, notes: await wallNotes(deps.db, workspace, ids) };
 }
 
-/** The header: this week's numbers, the last four weeks per day, the campaign's theme of the day. */
+/** The header: this week's numbers (with the cross-team share), the last four weeks per day, the campaign's theme of the day. */
 export async function loadWallHeader(db: Kysely<Database>, workspace: WorkspaceRow, settings: Settings | undefined, now: Date): Promise<WallHeader> {
   const s = settings ?? (await loadSettings(db, workspace.id));
   const zone = campaignZone(workspace, s);
@@ -294,7 +297,11 @@ export async function loadWallHeader(db: Kysely<Database>, workspace: WorkspaceR
   const today = local.startOf('day');
   const chartStart = today.minus({ days: WALL_CHART_DAYS - 1 });
   const end = new Date(now.getTime() + 1);
-  const [week, buckets] = await Promise.all([publicTotals(db, workspace.id, weekStart.toJSDate(), end), publicCountsByQuarterHour(db, workspace.id, chartStart.toJSDate(), end)]);
+  const [week, buckets, crossTeamShare] = await Promise.all([
+    publicTotals(db, workspace.id, weekStart.toJSDate(), end),
+    publicCountsByQuarterHour(db, workspace.id, chartStart.toJSDate(), end),
+    publicCrossTeamShare(db, workspace.id, { start: weekStart.toJSDate(), end }),
+  ]);
   const days: Array<{ day: string; count: number }> = [];
   const index = new Map<string, number>();
   for (let i = 0; i < WALL_CHART_DAYS; i++) {
@@ -314,6 +321,7 @@ export async function loadWallHeader(db: Kysely<Database>, workspace: WorkspaceR
     week: { ...week, startDay: weekStart.toISODate() as string },
     days,
     campaign: campaign && theme ? { name: campaign.name, day: theme.day, title: theme.title, prompt: plainText(theme.prompt) } : null,
+    crossTeamShare,
   };
 }
 

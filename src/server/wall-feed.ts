@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock';
 import { liveWallLinks, loadWallHeader, newFeedCursor, pollWallFeed, type ChannelVisibilityPort, type FeedCursor, type WallNote } from '../core/wall';
 import type { Database, WorkspaceRow } from '../db/schema';
 import type { Logger } from '../logger';
-import { ENDED_TEXT, noteAnnouncement, renderHeaderFigures, renderNote, type WallExtraFigure } from './wall-page';
+import { ENDED_TEXT, noteAnnouncement, renderHeaderFigures, renderNote } from './wall-page';
 
 /**
  * Live updates for open walls. One poller per workspace with walls open in this process, not one per page: it
@@ -28,8 +28,6 @@ export interface WallFeedOptions {
   logger: Logger;
   /** The platform's answer about channels, for the workspace's platform (undefined: not served here). */
   channels: (workspace: WorkspaceRow) => ChannelVisibilityPort | undefined;
-  /** The optional extra header figure (see WallExtraFigure); none when absent. */
-  extraFigure?: (workspace: WorkspaceRow) => Promise<WallExtraFigure | null>;
   pollMs?: number;
   heartbeatMs?: number;
   /** The header (this week, the chart, the theme of the day) is recomputed at least this often. */
@@ -168,8 +166,8 @@ class WorkspaceFeed {
       const changed = changes.added.length > 0 || changes.removed.length > 0;
       if (changed || now.getTime() - this.headerAt >= (this.hub.opts.headerRefreshMs ?? 60_000)) {
         this.headerAt = now.getTime();
-        const [header, extra] = await Promise.all([loadWallHeader(db, this.workspace, undefined, now), this.hub.opts.extraFigure?.(this.workspace).catch(() => null) ?? null]);
-        this.broadcast('header', JSON.stringify({ html: renderHeaderFigures(header, extra) }));
+        const header = await loadWallHeader(db, this.workspace, undefined, now);
+        this.broadcast('header', JSON.stringify({ html: renderHeaderFigures(header) }));
       }
       this.failures = 0;
     } catch (err) {

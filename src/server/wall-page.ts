@@ -9,24 +9,10 @@ import { emojiFor } from '../teams/cards/common';
  * style are inline with the response's CSP nonce; it loads nothing from anywhere else.
  */
 
-/**
- * One optional extra figure in the header, beside this week's numbers (e.g. a share computed elsewhere). The
- * wall shows it when its source gives one; it is plain text, escaped like everything else.
- */
-export interface WallExtraFigure {
-  /** The number or share as shown ("38%"). */
-  value: string;
-  /** What it counts ("of kudos crossed teams"). */
-  label: string;
-  /** Read by screen readers instead of value + label, when the figure needs more words. */
-  description?: string;
-}
-
 export interface WallPageInput {
   snapshot: WallSnapshot;
   nonce: string;
   now: Date;
-  extraFigure?: WallExtraFigure | null;
 }
 
 export function escapeHtml(s: string): string {
@@ -121,8 +107,8 @@ export function renderChart(days: WallHeader['days']): string {
   );
 }
 
-/** The header's figures: this week's numbers, the optional extra figure, the chart, the campaign's theme. */
-export function renderHeaderFigures(h: WallHeader, extra?: WallExtraFigure | null): string {
+/** The header's figures: this week's numbers (and the cross-team share with teams), the chart, the campaign's theme. */
+export function renderHeaderFigures(h: WallHeader): string {
   const figure = (value: string | number, label: string, description?: string) =>
     `<li class="figure"${description ? ` aria-label="${escapeHtml(description)}"` : ''}><span class="value">${escapeHtml(String(value))}</span> <span class="label">${escapeHtml(label)}</span></li>`;
   const w = h.week;
@@ -134,7 +120,9 @@ export function renderHeaderFigures(h: WallHeader, extra?: WallExtraFigure | nul
     figure(w.kudos, w.kudos === 1 ? 'kudos' : 'kudos') +
     figure(w.thanked, w.thanked === 1 ? 'person thanked' : 'people thanked') +
     figure(w.givers, w.givers === 1 ? 'person gave thanks' : 'people gave thanks') +
-    (extra ? figure(extra.value, extra.label, extra.description) : '') +
+    (h.crossTeamShare === null
+      ? ''
+      : figure(`${Math.round(h.crossTeamShare * 100)}%`, 'crossed team lines', `${Math.round(h.crossTeamShare * 100)} percent of this week's thanks crossed team lines`)) +
     `</ul></section>` +
     `<section class="trend" aria-labelledby="trend-title"><h2 id="trend-title">Last ${WALL_CHART_DAYS} days</h2>${renderChart(h.days)}</section>` +
     campaign
@@ -162,7 +150,7 @@ export function renderWallPage(input: WallPageInput): string {
 <header class="top">
 <div class="brand"><h1>Kudos Wall <span class="ws">${escapeHtml(snapshot.workspaceName)}</span></h1>
 <p id="status" class="status" role="status" aria-live="polite"></p></div>
-<div id="figures" class="header-figures">${renderHeaderFigures(snapshot.header, input.extraFigure)}</div>
+<div id="figures" class="header-figures">${renderHeaderFigures(snapshot.header)}</div>
 </header>
 <main>
 <h2 id="notes-title" class="sr" tabindex="-1">Recent kudos</h2>

@@ -8,7 +8,7 @@ import type { Database, WorkspaceRow } from '../db/schema';
 import type { Logger } from '../logger';
 import { send } from './http';
 import { WallFeeds, type WallClient } from './wall-feed';
-import { renderHeaderFigures, renderNote, renderWallPage, type WallExtraFigure } from './wall-page';
+import { renderHeaderFigures, renderNote, renderWallPage } from './wall-page';
 
 /**
  * GET /wall/<token>: the Kudos Wall page; GET /wall/<token>/events: its live updates (Server-Sent Events). An
@@ -24,8 +24,6 @@ export interface WallRouteOptions {
   clock: Clock;
   /** The platform's answer about a workspace's channels (Slack: conversations.info; Teams: the conversation kind). */
   channels: (workspace: WorkspaceRow) => ChannelVisibilityPort | undefined;
-  /** The optional extra header figure (see WallExtraFigure in wall-page.ts). */
-  extraFigure?: (workspace: WorkspaceRow) => Promise<WallExtraFigure | null>;
   pollMs?: number;
   heartbeatMs?: number;
   maxPerLink?: number;
@@ -76,7 +74,6 @@ export class WallRoute {
       clock: opts.clock,
       logger: opts.logger,
       channels: opts.channels,
-      extraFigure: opts.extraFigure,
       pollMs: opts.pollMs,
       heartbeatMs: opts.heartbeatMs,
       maxPerLink: opts.maxPerLink,
@@ -96,17 +93,13 @@ export class WallRoute {
 
     const { workspace } = found;
     const channels = this.opts.channels(workspace);
-    const [snapshot, settings, extra] = await Promise.all([
-      this.snapshot(workspace, channels, now),
-      loadSettings(this.opts.db, workspace.id),
-      this.extra(workspace),
-    ]);
+    const [snapshot, settings] = await Promise.all([this.snapshot(workspace, channels, now), loadSettings(this.opts.db, workspace.id)]);
     const nonce = randomBytes(16).toString('base64');
     this.opts.logger.info({ workspaceId: workspace.id, link: found.link.id }, 'Kudos Wall opened');
     send(res, {
       status: 200,
       headers: { ...wallHeaders(nonce, settings.wall.frameAncestors), 'content-type': 'text/html; charset=utf-8' },
-      body: renderWallPage({ snapshot, nonce, now, extraFigure: extra }),
+      body: renderWallPage({ snapshot, nonce, now }),
     });
   }
 
@@ -129,10 +122,6 @@ export class WallRoute {
 
   private notFound(res: ServerResponse): void {
     send(res, { status: 404, headers: { ...NOT_FOUND_HEADERS }, body: 'not found' });
-  }
-
-  private extra(workspace: WorkspaceRow): Promise<WallExtraFigure | null> {
-    return this.opts.extraFigure ? this.opts.extraFigure(workspace).catch(() => null) : Promise.resolve(null);
   }
 
   /**
@@ -180,8 +169,8 @@ export class WallRoute {
     write('retry: 3000\n\n');
     try {
       const now = this.opts.clock();
-      const [snapshot, extra] = await Promise.all([this.snapshot(workspace, this.opts.channels(workspace), now), this.extra(workspace)]);
-      write(`event: snapshot\ndata: ${JSON.stringify({ notes: snapshot.notes.map((n) => renderNote(n, now)).join(''), header: renderHeaderFigures(snapshot.header, extra) })}\n\n`);
+      const snapshot = await this.snapshot(workspace, this.opts.channels(workspace), now);
+      write(`event: snapshot\ndata: ${JSON.stringify({ notes: snapshot.notes.map((n) => renderNote(n, now)).join(''), header: renderHeaderFigures(snapshot.header) })}\n\n`);
     } catch (err) {
       this.opts.logger.warn({ err, workspaceId: workspace.id }, 'the Kudos Wall could not load its first view');
     }

@@ -228,6 +228,41 @@ describe.each(testDatabases())('the Kudos Wall (%s)', (kind) => {
       expect(h.campaign).toBeNull();
     });
 
+    it("shows this week's share of public thanks that crossed team lines, only once there are teams", async () => {
+      await db.db.insertInto('wall_channel').values([
+        { workspace_id: ws.id, channel_id: 'CPUB', visibility: 'public', checked_at: NOW },
+        { workspace_id: ws.id, channel_id: 'CPRIV', visibility: 'private', checked_at: NOW },
+      ]).execute();
+      // Public this week: Gina → Alice (same team), Gina → Bob (crosses). Private: Gina → Bob twice (never counted).
+      await kudos({ giver: 'UGINA', to: ['UALICE'], channel: 'CPUB', at: new Date('2026-11-24T18:00:00Z') });
+      await kudos({ giver: 'UGINA', to: ['UBOB'], channel: 'CPUB', at: new Date('2026-11-24T18:30:00Z') });
+      await kudos({ giver: 'UGINA', to: ['UBOB'], channel: 'CPRIV', at: new Date('2026-11-24T19:00:00Z') });
+      await kudos({ giver: 'UGINA', to: ['UBOB'], channel: 'CPRIV', at: new Date('2026-11-24T19:10:00Z') });
+      expect((await loadWallHeader(db.db, ws, undefined, NOW)).crossTeamShare).toBeNull();
+
+      const [support, billing] = await db.db
+        .insertInto('team')
+        .values([
+          { workspace_id: ws.id, platform_key: 'S1', name: 'Support' },
+          { workspace_id: ws.id, platform_key: 'S2', name: 'Billing' },
+        ])
+        .returning('id')
+        .execute();
+      await db.db
+        .insertInto('team_member')
+        .values([
+          { team_id: support.id, person_id: people.UGINA, workspace_id: ws.id },
+          { team_id: support.id, person_id: people.UALICE, workspace_id: ws.id },
+          { team_id: billing.id, person_id: people.UBOB, workspace_id: ws.id },
+        ])
+        .execute();
+      const h = await loadWallHeader(db.db, ws, undefined, NOW);
+      expect(h.crossTeamShare).toBe(0.5);
+      const page = renderWallPage({ snapshot: { workspaceName: 'Acme', header: h, notes: [] }, nonce: 'n', now: NOW });
+      expect(page).toContain('50%');
+      expect(page).toContain('crossed team lines');
+    });
+
     it("shows Customer Service Week's theme of the day while it runs", async () => {
       // Customer Service Week 2026: 5–9 October; Wednesday is the milestone day.
       const h = await loadWallHeader(db.db, ws, undefined, new Date('2026-10-07T15:00:00Z'));

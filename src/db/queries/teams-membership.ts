@@ -10,6 +10,8 @@ import type { Database, TeamRow, WorkspaceRow } from '../schema';
 export interface Window {
   start: Date;
   end: Date;
+  /** Only kudos given in channels known to be public (the Kudos Wall counts nothing else). */
+  publicOnly?: boolean;
 }
 
 /**
@@ -57,6 +59,8 @@ export async function teamPairGroups(db: Kysely<Database>, workspaceId: number, 
         and r.workspace_id = ${workspaceId} and r.created_at >= ${w.start} and r.created_at < ${w.end}
         and k.workspace_id = ${workspaceId} and k.created_at >= ${w.start} and k.created_at < ${w.end}
         and k.revoked_at is null
+        and (${!w.publicOnly} or exists (
+          select 1 from wall_channel c where c.workspace_id = k.workspace_id and c.channel_id = k.channel_id and c.visibility = 'public'))
     ),
     agg as (
       select g.s as gs, r.s as rs, count(*) as n
