@@ -13,6 +13,7 @@ import { digestMessage } from '../../src/slack/blocks/digest';
 import { digestCard } from '../../src/teams/cards/digest';
 import { testDatabases, useTestDb } from '../helpers/db';
 import { MemoryDirectory } from '../helpers/directory';
+import { insertKudos } from '../helpers/ledger-rows';
 
 // The digest week to Friday 27 November 2026, 16:00 in Berlin.
 const NOW = new Date('2026-11-27T16:00:00Z');
@@ -77,24 +78,15 @@ describe.each(testDatabases())('kudos between teams on %s', (kind) => {
 
   async function give(giver: string, recipients: string[], at: string, opts: { revoked?: boolean } = {}): Promise<number> {
     const created = new Date(at);
-    const k = await t.db
-      .insertInto('kudos')
-      .values({
-        workspace_id: ws.id,
-        giver_id: await person(giver),
-        source: 'command',
-        source_key: `k${++seq}`,
-        message: 'for the help',
-        created_at: created,
-        local_day: at.slice(0, 10),
-        revoked_at: opts.revoked ? new Date(created.getTime() + 60_000) : null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const ids = [];
-    for (const r of recipients) ids.push(await person(r));
-    await t.db.insertInto('kudos_recipient').values(ids.map((rid, i) => ({ kudos_id: k.id, workspace_id: ws.id, recipient_id: rid, created_at: created, position: i }))).execute();
-    return k.id;
+    const recipientIds = [];
+    for (const r of recipients) recipientIds.push(await person(r));
+    return insertKudos(t.db, ws.id, {
+      giverId: await person(giver),
+      recipientIds,
+      at: created,
+      message: 'for the help',
+      revokedAt: opts.revoked ? new Date(created.getTime() + 60_000) : null,
+    });
   }
 
   /** Support: ana, ben, zed; Billing: cleo, zed (zed is in both); Sales: dev; eli and fay are in no team. */

@@ -5,6 +5,7 @@ import { upsertWorkspace } from '../../src/db/queries/workspaces';
 import type { WorkspaceRow } from '../../src/db/schema';
 import { digestJob, latestDigestPeriod } from '../../src/jobs/digest-job';
 import { testDatabases, useTestDb } from '../helpers/db';
+import { insertKudos } from '../helpers/ledger-rows';
 
 // The week to Friday 27 November 2026, 16:00 in Berlin (15:00 UTC).
 const NOW = new Date('2026-11-27T16:00:00Z');
@@ -17,7 +18,6 @@ describe.each(testDatabases())('weekly digest content on %s', (kind) => {
   let ws: WorkspaceRow;
   let period: DigestPeriod;
   let people: Map<string, number>;
-  let seq = 0;
 
   beforeEach(async () => {
     ws = await upsertWorkspace(t.db, { platform: 'slack', externalId: 'T1', timeZone: 'Europe/Berlin' }, DEFAULT_VALUES);
@@ -52,32 +52,20 @@ describe.each(testDatabases())('weekly digest content on %s', (kind) => {
     opts: { message?: string; values?: string[]; parentId?: number; revoked?: boolean } = {},
   ): Promise<number> {
     const created = new Date(at);
-    const k = await t.db
-      .insertInto('kudos')
-      .values({
-        workspace_id: ws.id,
-        giver_id: await person(giver),
-        source: opts.parentId ? 'pileon' : 'command',
-        source_key: `k${++seq}`,
-        message: opts.message ?? (opts.parentId ? '' : `for helping out on ${at}`),
-        parent_id: opts.parentId ?? null,
-        created_at: created,
-        local_day: at.slice(0, 10),
-        revoked_at: opts.revoked ? new Date(created.getTime() + 60_000) : null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    const ids = [];
-    for (const r of recipients) ids.push(await person(r));
-    await t.db
-      .insertInto('kudos_recipient')
-      .values(ids.map((rid) => ({ kudos_id: k.id, workspace_id: ws.id, recipient_id: rid, created_at: created })))
-      .execute();
-    if (opts.values?.length) {
-      const vals = await t.db.selectFrom('value').select(['id', 'slug']).where('workspace_id', '=', ws.id).where('slug', 'in', opts.values).execute();
-      await t.db.insertInto('kudos_value').values(vals.map((v) => ({ kudos_id: k.id, value_id: v.id, workspace_id: ws.id }))).execute();
-    }
-    return k.id;
+    const recipientIds = [];
+    for (const r of recipients) recipientIds.push(await person(r));
+    const valueIds = opts.values?.length
+      ? (await t.db.selectFrom('value').select('id').where('workspace_id', '=', ws.id).where('slug', 'in', opts.values).execute()).map((v) => v.id)
+      : [];
+    return insertKudos(t.db, ws.id, {
+      giverId: await person(giver),
+      recipientIds,
+      at: created,
+      message: opts.message ?? (opts.parentId ? '' : `for helping out on ${at}`),
+      parentId: opts.parentId,
+      valueIds,
+      revokedAt: opts.revoked ? new Date(created.getTime() + 60_000) : null,
+    });
   }
 
   const build = (topCount = 3) => buildDigest(t.db, ws, period, { topCount });

@@ -21,6 +21,7 @@ import type { WorkspaceRow } from '../../src/db/schema';
 import { renderChart, renderWallPage } from '../../src/server/wall-page';
 import { testDatabases, useTestDb } from '../helpers/db';
 import { MemoryDirectory } from '../helpers/directory';
+import { insertKudos } from '../helpers/ledger-rows';
 
 // A Tuesday afternoon in New York (UTC-5 in November).
 const NOW = new Date('2026-11-24T20:00:00Z');
@@ -59,30 +60,15 @@ describe.each(testDatabases())('the Kudos Wall (%s)', (kind) => {
 
   let seq = 0;
   async function kudos(k: { giver: string; to: string[]; channel: string | null; at: Date; message?: string; revoked?: Date; value?: string }): Promise<number> {
-    const row = await db.db
-      .insertInto('kudos')
-      .values({
-        workspace_id: ws.id,
-        giver_id: people[k.giver],
-        source: 'command',
-        source_key: `k${++seq}`,
-        message: k.message ?? `thanks number ${seq}`,
-        channel_id: k.channel,
-        created_at: k.at,
-        local_day: k.at.toISOString().slice(0, 10),
-        revoked_at: k.revoked ?? null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await db.db
-      .insertInto('kudos_recipient')
-      .values(k.to.map((r, i) => ({ kudos_id: row.id, workspace_id: ws.id, recipient_id: people[r], created_at: k.at, position: i })))
-      .execute();
-    if (k.value) {
-      const v = values.find((x) => x.slug === k.value)!;
-      await db.db.insertInto('kudos_value').values({ kudos_id: row.id, value_id: v.id, workspace_id: ws.id }).execute();
-    }
-    return row.id;
+    return insertKudos(db.db, ws.id, {
+      giverId: people[k.giver],
+      recipientIds: k.to.map((r) => people[r]),
+      at: k.at,
+      message: k.message ?? `thanks number ${++seq}`,
+      channelId: k.channel,
+      valueIds: k.value ? [values.find((x) => x.slug === k.value)!.id] : [],
+      revokedAt: k.revoked ?? null,
+    });
   }
 
   /** The platform's answers, as an adapter would give them; counts the questions. */
