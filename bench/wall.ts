@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import pg from 'pg';
 import { loadConfig } from '../src/config';
-import { hashWallToken } from '../src/core/wall';
+import { hashLinkToken } from '../src/core/link-tokens';
 import { connectDatabase } from '../src/db/connect';
 import { startKudos } from '../src/kudos';
 import { createLogger } from '../src/logger';
@@ -229,7 +229,7 @@ async function main(): Promise<void> {
     const paths: string[] = [];
     for (let i = 0; i < LINKS; i++) {
       const token = randomBytes(32).toString('base64url');
-      await q(`insert into %s.wall_link (workspace_id, name, token_hash) values ($1, $2, $3)`, [workspaceId, `bench ${i}`, hashWallToken(token)]);
+      await q(`insert into %s.wall_link (workspace_id, name, token_hash) values ($1, $2, $3)`, [workspaceId, `bench ${i}`, hashLinkToken(token)]);
       paths.push(`/wall/${token}/events`);
     }
 

@@ -1,13 +1,13 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { insertAudit } from '../db/queries/audit';
 import { deleteExpiredExportLinks, findLiveExportLink, insertExportLink } from '../db/queries/export-links';
 import type { Database, PersonRow, WorkspaceRow } from '../db/schema';
+import { lookupLinkToken, newLinkToken } from './link-tokens';
 
 /**
- * Links that let a person download their own kudos (GET /export/<token>, src/server/export-route.ts). The link
- * is a bearer secret: 32 random bytes, base64url, valid for EXPORT_LINK_MINUTES. Only its sha256 is stored, so
- * the database (a dump, a backup, a log of its statements) never holds a usable link.
+ * Links that let a person download their own kudos, or an admin the workspace's (GET /export/<token>,
+ * src/server/export-route.ts), valid for EXPORT_LINK_MINUTES. The token is a bearer secret stored only as a hash
+ * (core/link-tokens.ts).
  */
 
 export const EXPORT_LINK_MINUTES = 15;
@@ -16,38 +16,19 @@ export const EXPORT_AUDIT_ACTION = 'data.export.self';
 /** An admin's export of the whole workspace (the same action the Slack side records). */
 export const WORKSPACE_EXPORT_AUDIT_ACTION = 'data.export';
 
-/** 32 bytes in base64url, unpadded: 43 characters. */
-const TOKEN_BYTES = 32;
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
-
 export interface ExportLink {
   token: string;
   expiresAt: Date;
 }
 
-/** The sha256 (hex) a token is stored and looked up by. */
-export function hashExportToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
-
-/**
- * A new link for `person`, audited (never with its token). The workspace's expired links are deleted in the
- * same transaction, so the table holds no more than the links made in the last EXPORT_LINK_MINUTES.
- */
+/** A new link for `person` to their own kudos, audited (never with its token). */
 export async function createExportLink(
   db: Kysely<Database>,
   workspace: Pick<WorkspaceRow, 'id'>,
   person: Pick<PersonRow, 'id' | 'external_id'>,
   now: Date,
 ): Promise<ExportLink> {
-  const token = randomBytes(TOKEN_BYTES).toString('base64url');
-  const expiresAt = new Date(now.getTime() + EXPORT_LINK_MINUTES * 60_000);
-  await db.transaction().execute(async (trx) => {
-    await deleteExpiredExportLinks(trx, workspace.id, now);
-    await insertExportLink(trx, { tokenHash: hashExportToken(token), workspaceId: workspace.id, personId: person.id, createdAt: now, expiresAt });
-    await insertAudit(trx, { workspaceId: workspace.id, actorId: person.id, action: EXPORT_AUDIT_ACTION, target: person.external_id, before: null, after: { via: 'link' } });
-  });
-  return { token, expiresAt };
+  return makeLink(db, workspace.id, person.id, null, now, { action: EXPORT_AUDIT_ACTION, target: person.external_id, after: { via: 'link' } });
 }
 
 /**
@@ -61,19 +42,32 @@ export async function createWorkspaceExportLink(
   request: { range: { from: Date; to: Date }; fromDay: string; toDay: string; format: 'csv' | 'json' },
   now: Date,
 ): Promise<ExportLink> {
-  const token = randomBytes(TOKEN_BYTES).toString('base64url');
+  return makeLink(db, workspace.id, admin.id, request.range, now, {
+    action: WORKSPACE_EXPORT_AUDIT_ACTION,
+    target: 'workspace',
+    after: { fromDay: request.fromDay, toDay: request.toDay, format: request.format, via: 'link' },
+  });
+}
+
+/**
+ * Stores a new link (the person's own kudos, or with `range` the workspace's) and its audit entry, in one
+ * transaction that also deletes the workspace's expired links, so the table holds no more than the links made
+ * in the last EXPORT_LINK_MINUTES.
+ */
+async function makeLink(
+  db: Kysely<Database>,
+  workspaceId: number,
+  personId: number,
+  range: { from: Date; to: Date } | null,
+  now: Date,
+  audit: { action: string; target: string; after: unknown },
+): Promise<ExportLink> {
+  const { token, hash } = newLinkToken();
   const expiresAt = new Date(now.getTime() + EXPORT_LINK_MINUTES * 60_000);
   await db.transaction().execute(async (trx) => {
-    await deleteExpiredExportLinks(trx, workspace.id, now);
-    await insertExportLink(trx, { tokenHash: hashExportToken(token), workspaceId: workspace.id, personId: admin.id, createdAt: now, expiresAt, range: request.range });
-    await insertAudit(trx, {
-      workspaceId: workspace.id,
-      actorId: admin.id,
-      action: WORKSPACE_EXPORT_AUDIT_ACTION,
-      target: 'workspace',
-      before: null,
-      after: { fromDay: request.fromDay, toDay: request.toDay, format: request.format, via: 'link' },
-    });
+    await deleteExpiredExportLinks(trx, workspaceId, now);
+    await insertExportLink(trx, { tokenHash: hash, workspaceId, personId, createdAt: now, expiresAt, ...(range ? { range } : {}) });
+    await insertAudit(trx, { workspaceId, actorId: personId, before: null, ...audit });
   });
   return { token, expiresAt };
 }
@@ -88,8 +82,8 @@ export async function resolveExportLink(
   token: string,
   now: Date,
 ): Promise<{ workspace: WorkspaceRow; person: PersonRow; range: { from: Date; to: Date } | null } | undefined> {
-  const wellFormed = TOKEN_SHAPE.test(token);
-  const found = await findLiveExportLink(db, hashExportToken(wellFormed ? token : ''), now);
+  const { wellFormed, hash } = lookupLinkToken(token);
+  const found = await findLiveExportLink(db, hash, now);
   return wellFormed ? found : undefined;
 }
 

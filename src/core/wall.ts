@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { DateTime } from 'luxon';
 import { loadKudosViews } from '../db/queries/kudos';
@@ -27,6 +26,7 @@ import { activeCampaignAt, campaignZone } from './campaigns';
 import { dailyTheme } from './campaign-copy';
 import { publicCrossTeamShare } from './cross-team';
 import { ERASED_NAME } from './erasure';
+import { lookupLinkToken, newLinkToken } from './link-tokens';
 import { replaceMentions } from './mention';
 import type { Settings } from './settings';
 import { loadSettings } from './settings-store';
@@ -41,8 +41,8 @@ import type { KudosView } from './types';
  * a channel nobody could tell about is not shown. It shows no ranking at all, so people who opted out of
  * rankings are thanked on it like everyone else and never ranked; erased people appear by ERASED_NAME.
  *
- * A link is a bearer secret: 32 random bytes (256 bits), base64url. Only its sha256 is stored, as for export
- * links (core/export-links.ts): a database dump opens no wall.
+ * A link's token is a bearer secret stored only as a hash, as for download links (core/link-tokens.ts): a
+ * database dump opens no wall.
  */
 
 export const WALL_PATH = '/wall/';
@@ -59,13 +59,6 @@ export const WALL_NOTES = 30;
 export const WALL_CHART_DAYS = 28;
 /** A channel's visibility is asked again after this long (a channel may be made private). */
 export const CHANNEL_RECHECK_MS = 24 * 60 * 60_000;
-
-const TOKEN_BYTES = 32;
-const TOKEN_SHAPE = /^[A-Za-z0-9_-]{43}$/;
-
-export function hashWallToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
-}
 
 /** `${publicUrl}/wall/<token>` (publicUrl without a trailing slash). */
 export function wallLinkUrl(publicUrl: string, token: string): string {
@@ -133,10 +126,10 @@ export async function createWallLink(db: Kysely<Database>, workspace: Pick<Works
   const read = readWallLinkForm(form);
   if (!read.ok) return { status: 'invalid', errors: read.errors };
   if ((await countLiveWallLinks(db, workspace.id, now)) >= WALL_LIVE_LINKS_MAX) return { status: 'too_many', max: WALL_LIVE_LINKS_MAX };
-  const token = randomBytes(TOKEN_BYTES).toString('base64url');
+  const { token, hash } = newLinkToken();
   const expiresAt = read.days === null ? null : new Date(now.getTime() + read.days * 24 * 60 * 60_000);
   const row = await db.transaction().execute(async (trx) => {
-    const inserted = await insertWallLink(trx, { workspaceId: workspace.id, name: read.name, tokenHash: hashWallToken(token), createdBy: check.person?.id ?? null, createdAt: now, expiresAt });
+    const inserted = await insertWallLink(trx, { workspaceId: workspace.id, name: read.name, tokenHash: hash, createdBy: check.person?.id ?? null, createdAt: now, expiresAt });
     await recordAdminAction(trx, check, { action: WALL_AUDIT.create, target: String(inserted.id), before: null, after: { name: read.name, expiresAt: expiresAt?.toISOString() ?? null } });
     return inserted;
   });
@@ -172,8 +165,8 @@ export async function listWallLinks(db: Kysely<Database>, workspaceId: number, n
  * hashed and looked up like any other so each takes about as long.
  */
 export async function resolveWallLink(db: Kysely<Database>, token: string, now: Date): Promise<{ link: { id: number; name: string }; workspace: WorkspaceRow } | undefined> {
-  const wellFormed = TOKEN_SHAPE.test(token);
-  const found = await findLiveWallLink(db, hashWallToken(wellFormed ? token : ''), now);
+  const { wellFormed, hash } = lookupLinkToken(token);
+  const found = await findLiveWallLink(db, hash, now);
   return wellFormed && found ? { link: { id: found.link.id, name: found.link.name }, workspace: found.workspace } : undefined;
 }
 

@@ -4,7 +4,6 @@ import { DEFAULT_OBSERVANCE_SETTINGS } from '../../src/core/observances';
 import { saveSetting } from '../../src/core/settings-store';
 import {
   createWallLink,
-  hashWallToken,
   listWallLinks,
   loadWallHeader,
   loadWallSnapshot,
@@ -16,6 +15,7 @@ import {
   type ChannelVisibility,
   type ChannelVisibilityPort,
 } from '../../src/core/wall';
+import { hashLinkToken } from '../../src/core/link-tokens';
 import { connectWorkspace } from '../../src/core/workspaces';
 import type { WorkspaceRow } from '../../src/db/schema';
 import { renderChart, renderWallPage } from '../../src/server/wall-page';
@@ -90,7 +90,7 @@ describe.each(testDatabases())('the Kudos Wall (%s)', (kind) => {
       expect(out.link).toMatchObject({ name: 'Lobby screen', state: 'live', expiresAt: new Date(NOW.getTime() + 7 * 86_400_000) });
       const rows = await db.db.selectFrom('wall_link').selectAll().execute();
       expect(rows).toHaveLength(1);
-      expect(rows[0].token_hash).toBe(hashWallToken(out.token));
+      expect(rows[0].token_hash).toBe(hashLinkToken(out.token));
       expect(JSON.stringify(rows)).not.toContain(out.token);
       const audit = await db.db.selectFrom('audit_log').selectAll().where('workspace_id', '=', ws.id).execute();
       expect(audit.map((a) => a.action)).toEqual(['wall.link.create']);
