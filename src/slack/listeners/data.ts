@@ -13,6 +13,7 @@ import { HOME_ACTION } from '../blocks/home-kit';
 import type { SlackContext } from '../context';
 import { sendFilesToPerson } from '../files';
 import { contextOf } from '../workspaces';
+import { adminButton } from './admin-button';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type State = Record<string, Record<string, { value?: string | null; selected_user?: string | null; selected_date?: string | null; selected_option?: { value: string } | null; selected_options?: Array<{ value: string }> }>>;
@@ -57,14 +58,14 @@ export function register(app: App): void {
     await ack({ response_action: 'update', view: dataResultModal('Erase my data', text) });
   });
 
-  app.action<BlockAction<ButtonAction>>(HOME_ACTION.exportWorkspace, async ({ ack, body, context }) => {
-    await ack();
-    const ctx = contextOf(context);
-    if (!(await ctx.home.requireAdmin(body.user.id, 'open export'))) return void (await ctx.home.publish(body.user.id, { kind: 'warn', text: NOT_ADMIN_TEXT }));
-    const now = ctx.clock();
-    const day = (d: Date) => d.toISOString().slice(0, 10);
-    await openModal(ctx, body.trigger_id, exportModal(day(now), day(new Date(now.getTime() - 365 * 24 * 60 * 60_000))));
-  });
+  app.action<BlockAction<ButtonAction>>(
+    HOME_ACTION.exportWorkspace,
+    adminButton<BlockAction<ButtonAction>>('open export', async (ctx, body) => {
+      const now = ctx.clock();
+      const day = (d: Date) => d.toISOString().slice(0, 10);
+      await ctx.api.call('views.open', { trigger_id: body.trigger_id, view: exportModal(day(now), day(new Date(now.getTime() - 365 * 24 * 60 * 60_000))) });
+    }),
+  );
 
   app.view<ViewSubmitAction>(DATA_CALLBACK.exportWorkspace, async ({ ack, body, view, context }: ViewArgs) => {
     const ctx = contextOf(context);
@@ -97,12 +98,10 @@ export function register(app: App): void {
     });
   });
 
-  app.action<BlockAction<ButtonAction>>(HOME_ACTION.erasePerson, async ({ ack, body, context }) => {
-    await ack();
-    const ctx = contextOf(context);
-    if (!(await ctx.home.requireAdmin(body.user.id, 'open erase'))) return void (await ctx.home.publish(body.user.id, { kind: 'warn', text: NOT_ADMIN_TEXT }));
-    await openModal(ctx, body.trigger_id, erasePersonModal());
-  });
+  app.action<BlockAction<ButtonAction>>(
+    HOME_ACTION.erasePerson,
+    adminButton<BlockAction<ButtonAction>>('open erase', (ctx, body) => ctx.api.call('views.open', { trigger_id: body.trigger_id, view: erasePersonModal() })),
+  );
 
   app.view<ViewSubmitAction>(DATA_CALLBACK.erasePerson, async ({ ack, body, view, context }: ViewArgs) => {
     const ctx = contextOf(context);
@@ -124,12 +123,10 @@ export function register(app: App): void {
     await ack({ response_action: 'update', view: dataResultModal('Erase a person', text) });
   });
 
-  app.action<BlockAction<ButtonAction>>(HOME_ACTION.deleteAll, async ({ ack, body, context }) => {
-    await ack();
-    const ctx = contextOf(context);
-    if (!(await ctx.home.requireAdmin(body.user.id, 'open delete all'))) return void (await ctx.home.publish(body.user.id, { kind: 'warn', text: NOT_ADMIN_TEXT }));
-    await openModal(ctx, body.trigger_id, deleteAllModal());
-  });
+  app.action<BlockAction<ButtonAction>>(
+    HOME_ACTION.deleteAll,
+    adminButton<BlockAction<ButtonAction>>('open delete all', (ctx, body) => ctx.api.call('views.open', { trigger_id: body.trigger_id, view: deleteAllModal() })),
+  );
 
   app.view<ViewSubmitAction>(DATA_CALLBACK.deleteAll, async ({ ack, body, view, context }: ViewArgs) => {
     const ctx = contextOf(context);

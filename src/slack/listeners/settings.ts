@@ -1,5 +1,5 @@
-import type { AllMiddlewareArgs, App, Context, BlockAction, ButtonAction, ExternalSelectAction, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
-import { saveSettingAsAdmin, type AdminCheck } from '../../core/admin';
+import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, ExternalSelectAction, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
+import { saveSettingAsAdmin } from '../../core/admin';
 import { createValue, editValue, findValueById, findValuesLike, listAllValues } from '../../core/admin-values';
 import { validateCustomObservance, MAX_CUSTOM_OBSERVANCES, type CustomObservance } from '../../core/observances';
 import { SETTING_LABELS } from '../../core/setting-labels';
@@ -16,6 +16,7 @@ import { emoji } from '../blocks/text';
 import { valueFormModal, valuesListModal, type ValueMeta } from '../blocks/value-modals';
 import type { SlackContext } from '../context';
 import { contextOf } from '../workspaces';
+import { adminButton } from './admin-button';
 import type { ModalView } from '../types';
 import { customFormOf, settingFormOf, valueFormOf, type ViewState } from '../view-state';
 
@@ -28,24 +29,6 @@ type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
  * save uses it as the expected version, so of two admins saving the same setting the second is told to reopen.
  */
 export function register(app: App): void {
-  /** Ack first, then check the admin; a refusal redraws the person's Home without the admin part. */
-  const adminButton = <A extends BlockAction>(name: string, work: (ctx: SlackContext, body: A, check: AdminCheck) => Promise<void>) =>
-    async ({ ack, body, context }: { ack: () => Promise<void>; body: A; context: Context }) => {
-      await ack();
-    const ctx = contextOf(context);
-      const home = ctx.home;
-      const check = await ctx.home.requireAdmin(body.user.id, name);
-      if (!check) {
-        if (body.view?.type === 'home') await ctx.home.publish(body.user.id, { kind: 'warn', text: NOT_ADMIN_TEXT });
-        return;
-      }
-      try {
-        await work(ctx, body, check);
-      } catch (err) {
-        ctx.logger.warn({ code: err instanceof SlackCallError ? err.code : String(err), action: name }, 'could not open an admin form');
-      }
-    };
-
   /** A submission from someone who is not an admin (a forgery, or an admin demoted meanwhile) changes nothing. */
   const refuse = (ack: ViewArgs['ack']) => ack({ response_action: 'update', view: noticeModal('Not allowed', NOT_ADMIN_TEXT) });
 

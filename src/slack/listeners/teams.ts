@@ -11,6 +11,7 @@ import { chooseTeamsModal, TEAMS_BLOCK, TEAMS_CALLBACK, TEAMS_TEXT, teamsMessage
 import type { SlackContext } from '../context';
 import { listJoin, mrkdwnEscape } from '../blocks/text';
 import { contextOf } from '../workspaces';
+import { adminButton } from './admin-button';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type State = Record<string, Record<string, { selected_options?: Array<{ value: string }> }>>;
@@ -22,28 +23,25 @@ type State = Record<string, Record<string, { selected_options?: Array<{ value: s
  * is slackTeamSource below.
  */
 export function register(app: App): void {
-  app.action<BlockAction<ButtonAction>>(HOME_ACTION.chooseTeams, async ({ ack, body, context }) => {
-    await ack();
-    const ctx = contextOf(context);
-    if (!(await ctx.home.requireAdmin(body.user.id, 'choose teams'))) return void (await ctx.home.publish(body.user.id, { kind: 'warn', text: NOT_ADMIN_TEXT }));
-    // The trigger expires three seconds after the click: open the form at once, then fill it.
-    const viewId = await openModal(ctx, body.trigger_id, teamsMessageModal('Choose teams', TEAMS_TEXT.loading));
-    if (!viewId) return;
-    const choices = await teamChoices(ctx, ctx.workspace(), slackTeamSource(ctx.api, ctx.logger));
-    const view =
-      choices.status === 'missing_scope'
-        ? teamsMessageModal('Choose teams', TEAMS_TEXT.missingScope)
-        : choices.status === 'unavailable'
-          ? teamsMessageModal('Choose teams', TEAMS_TEXT.unavailable)
-          : choices.value.groups.length
-            ? chooseTeamsModal(choices.value.groups, choices.value.marked)
-            : teamsMessageModal('Choose teams', TEAMS_TEXT.noGroups);
-    try {
+  app.action<BlockAction<ButtonAction>>(
+    HOME_ACTION.chooseTeams,
+    adminButton<BlockAction<ButtonAction>>('choose teams', async (ctx, body) => {
+      // The trigger expires three seconds after the click: open the form at once, then fill it.
+      const opened = await ctx.api.call<{ ok: boolean; view?: { id?: string } }>('views.open', { trigger_id: body.trigger_id, view: teamsMessageModal('Choose teams', TEAMS_TEXT.loading) });
+      const viewId = opened.view?.id;
+      if (!viewId) return;
+      const choices = await teamChoices(ctx, ctx.workspace(), slackTeamSource(ctx.api, ctx.logger));
+      const view =
+        choices.status === 'missing_scope'
+          ? teamsMessageModal('Choose teams', TEAMS_TEXT.missingScope)
+          : choices.status === 'unavailable'
+            ? teamsMessageModal('Choose teams', TEAMS_TEXT.unavailable)
+            : choices.value.groups.length
+              ? chooseTeamsModal(choices.value.groups, choices.value.marked)
+              : teamsMessageModal('Choose teams', TEAMS_TEXT.noGroups);
       await ctx.api.call('views.update', { view_id: viewId, view });
-    } catch (err) {
-      ctx.logger.warn({ code: err instanceof SlackCallError ? err.code : String(err) }, 'could not show the teams form');
-    }
-  });
+    }),
+  );
 
   app.view<ViewSubmitAction>(TEAMS_CALLBACK.choose, async ({ ack, body, view, context }: ViewArgs) => {
     const ctx = contextOf(context);
@@ -146,12 +144,3 @@ function failure(err: unknown, method: string, logger: Logger): GroupsAnswer<nev
   return { status: 'unavailable', code };
 }
 
-async function openModal(ctx: SlackContext, triggerId: string, view: unknown): Promise<string | null> {
-  try {
-    const res = await ctx.api.call<{ ok: boolean; view?: { id?: string } }>('views.open', { trigger_id: triggerId, view });
-    return res.view?.id ?? null;
-  } catch (err) {
-    ctx.logger.warn({ code: err instanceof SlackCallError ? err.code : String(err) }, 'could not open the teams form');
-    return null;
-  }
-}

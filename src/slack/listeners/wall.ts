@@ -7,8 +7,8 @@ import { SlackCallError, type SlackApi } from '../api';
 import { CONFLICT_TEXT, INPUT, NOT_ADMIN_TEXT } from '../blocks/admin-modal-kit';
 import { HOME_ACTION } from '../blocks/home-kit';
 import { WALL_BLOCK, WALL_CALLBACK, wallCreatedModal, wallCreateModal, wallFramingModal, wallResultModal } from '../blocks/wall';
-import type { SlackContext } from '../context';
 import { contextOf } from '../workspaces';
+import { adminButton } from './admin-button';
 
 type ViewArgs = SlackViewMiddlewareArgs<ViewSubmitAction> & AllMiddlewareArgs;
 type State = Record<string, Record<string, { value?: string | null }>>;
@@ -23,12 +23,12 @@ const textOf = (view: ViewSubmitAction['view'], block: string): string => (view.
  * the acting user on the server; making and revoking are in the audit log (src/core/wall.ts).
  */
 export function register(app: App, deps: { publicUrl?: string }): void {
-  app.action<BlockAction<ButtonAction>>(HOME_ACTION.wallCreate, async ({ ack, body, context }) => {
-    await ack();
-    const ctx = contextOf(context);
-    if (!(await ctx.home.requireAdmin(body.user.id, 'open wall link form'))) return void (await ctx.home.publish(body.user.id, { kind: 'warn', text: NOT_ADMIN_TEXT }));
-    await openModal(ctx, body.trigger_id, deps.publicUrl ? wallCreateModal() : wallResultModal(NO_PUBLIC_URL_TEXT));
-  });
+  app.action<BlockAction<ButtonAction>>(
+    HOME_ACTION.wallCreate,
+    adminButton<BlockAction<ButtonAction>>('open wall link form', (ctx, body) =>
+      ctx.api.call('views.open', { trigger_id: body.trigger_id, view: deps.publicUrl ? wallCreateModal() : wallResultModal(NO_PUBLIC_URL_TEXT) }),
+    ),
+  );
 
   app.view<ViewSubmitAction>(WALL_CALLBACK.create, async ({ ack, body, view, context }: ViewArgs) => {
     const ctx = contextOf(context);
@@ -71,13 +71,12 @@ export function register(app: App, deps: { publicUrl?: string }): void {
     await ctx.home.publish(userId, notice);
   });
 
-  app.action<BlockAction<ButtonAction>>(HOME_ACTION.wallFraming, async ({ ack, body, context }) => {
-    await ack();
-    const ctx = contextOf(context);
-    const check = await ctx.home.requireAdmin(body.user.id, 'open wall framing');
-    if (!check) return void (await ctx.home.publish(body.user.id, { kind: 'warn', text: NOT_ADMIN_TEXT }));
-    await openModal(ctx, body.trigger_id, wallFramingModal(check.snapshot.settings.wall.frameAncestors, check.snapshot.versions.wall));
-  });
+  app.action<BlockAction<ButtonAction>>(
+    HOME_ACTION.wallFraming,
+    adminButton<BlockAction<ButtonAction>>('open wall framing', (ctx, body, check) =>
+      ctx.api.call('views.open', { trigger_id: body.trigger_id, view: wallFramingModal(check.snapshot.settings.wall.frameAncestors, check.snapshot.versions.wall) }),
+    ),
+  );
 
   app.view<ViewSubmitAction>(WALL_CALLBACK.framing, async ({ ack, body, view, context }: ViewArgs) => {
     const ctx = contextOf(context);
@@ -99,14 +98,6 @@ export function register(app: App, deps: { publicUrl?: string }): void {
     await ack();
     ctx.background.run('refresh admin home', () => ctx.home.publish(body.user.id, { kind: 'ok', text: 'Saved: who may frame the Kudos Wall.' }));
   });
-}
-
-async function openModal(ctx: SlackContext, triggerId: string, view: unknown): Promise<void> {
-  try {
-    await ctx.api.call('views.open', { trigger_id: triggerId, view });
-  } catch (err) {
-    ctx.logger.warn({ code: err instanceof SlackCallError ? err.code : String(err) }, 'could not open a wall form');
-  }
 }
 
 interface ConversationInfo {
