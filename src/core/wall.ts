@@ -154,6 +154,25 @@ export async function revokeWallLink(db: Kysely<Database>, workspace: Pick<Works
   });
 }
 
+/** What an admin is told about a revoke, on either platform (`notAdmin`: the platform's refusal sentence). */
+export function revokeWallLinkText(out: RevokeWallLinkResult, notAdmin: string): { ok: boolean; text: string } {
+  switch (out.status) {
+    case 'revoked':
+      return { ok: true, text: `Wall link "${out.name}" revoked: pages open on it stop updating.` };
+    case 'already_revoked':
+      return { ok: true, text: `Wall link "${out.name}" was already revoked.` };
+    case 'not_found':
+      return { ok: false, text: 'That wall link is not there any more.' };
+    case 'not_allowed':
+      return { ok: false, text: notAdmin };
+  }
+}
+
+/** What an admin is told when the workspace has as many live links as it may. */
+export function tooManyWallLinksText(max: number): string {
+  return `This workspace has ${max} live wall links already: revoke one first.`;
+}
+
 /** The workspace's links for an admin's list, newest first. */
 export async function listWallLinks(db: Kysely<Database>, workspaceId: number, now: Date, limit = WALL_LINKS_LISTED): Promise<WallLinkSummary[]> {
   return (await listWallLinkRows(db, workspaceId, limit)).map((r) => summary(r, now));

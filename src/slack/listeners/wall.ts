@@ -1,7 +1,7 @@
 import type { AllMiddlewareArgs, App, BlockAction, ButtonAction, SlackViewMiddlewareArgs, ViewSubmitAction } from '@slack/bolt';
 import { saveSettingAsAdmin } from '../../core/admin';
 import { readSettingForm } from '../../core/settings-form';
-import { createWallLink, revokeWallLink, wallLinkUrl, type ChannelVisibility, type ChannelVisibilityPort } from '../../core/wall';
+import { createWallLink, revokeWallLink, revokeWallLinkText, tooManyWallLinksText, wallLinkUrl, type ChannelVisibility, type ChannelVisibilityPort } from '../../core/wall';
 import type { Logger } from '../../logger';
 import { SlackCallError, type SlackApi } from '../api';
 import { CONFLICT_TEXT, INPUT, NOT_ADMIN_TEXT } from '../blocks/admin-modal-kit';
@@ -46,7 +46,7 @@ export function register(app: App, deps: { publicUrl?: string }): void {
       if (out.errors.expiresInDays) errors[WALL_BLOCK.days] = out.errors.expiresInDays;
       return ack({ response_action: 'errors', errors });
     }
-    if (out.status === 'too_many') return ack({ response_action: 'errors', errors: { [WALL_BLOCK.name]: `This workspace has ${out.max} live wall links already: revoke one first.` } });
+    if (out.status === 'too_many') return ack({ response_action: 'errors', errors: { [WALL_BLOCK.name]: tooManyWallLinksText(out.max) } });
     await ack({ response_action: 'update', view: wallCreatedModal(out.link.name, wallLinkUrl(deps.publicUrl, out.token), out.link.expiresAt) });
     ctx.logger.info({ user: userId, link: out.link.id }, 'wall link made in the App Home');
     ctx.background.run('refresh admin home', () => ctx.home.publish(userId, { kind: 'ok', text: `Wall link "${out.link.name}" made.` }));
@@ -60,15 +60,8 @@ export function register(app: App, deps: { publicUrl?: string }): void {
     const out = await revokeWallLink(ctx.db, ctx.workspace(), check, Number(body.actions[0]?.value ?? ''), ctx.clock());
     if (out.status === 'not_allowed') ctx.logger.warn({ user: userId, action: 'revoke wall link' }, 'refused an admin action from someone who is not an admin');
     else ctx.logger.info({ user: userId, status: out.status }, 'wall link revoked in the App Home');
-    const notice =
-      out.status === 'revoked'
-        ? { kind: 'ok' as const, text: `Wall link "${out.name}" revoked: pages open on it stop updating.` }
-        : out.status === 'already_revoked'
-          ? { kind: 'ok' as const, text: `Wall link "${out.name}" was already revoked.` }
-          : out.status === 'not_found'
-            ? { kind: 'warn' as const, text: 'That wall link is not there any more.' }
-            : { kind: 'warn' as const, text: NOT_ADMIN_TEXT };
-    await ctx.home.publish(userId, notice);
+    const said = revokeWallLinkText(out, NOT_ADMIN_TEXT);
+    await ctx.home.publish(userId, { kind: said.ok ? 'ok' : 'warn', text: said.text });
   });
 
   app.action<BlockAction<ButtonAction>>(

@@ -5,7 +5,9 @@ import {
   createWallLink,
   listWallLinks,
   revokeWallLink,
+  revokeWallLinkText,
   storedConversationKinds,
+  tooManyWallLinksText,
   wallLinkUrl,
   type ChannelVisibility,
   type ChannelVisibilityPort,
@@ -50,7 +52,7 @@ export async function wallFromCard(ctx: TeamsContext, turn: Turn, data: Record<s
       return void (await turn.tc.sendActivity(WALL_NOT_ADMIN));
     }
     if (out.status === 'invalid') return void (await turn.tc.sendActivity(Object.values(out.errors).join(' ')));
-    if (out.status === 'too_many') return void (await turn.tc.sendActivity(`This workspace has ${out.max} live wall links already: revoke one first.`));
+    if (out.status === 'too_many') return void (await turn.tc.sendActivity(tooManyWallLinksText(out.max)));
     ctx.logger.info({ tenant: turn.tenant, link: out.link.id }, 'wall link made in Teams');
     await turn.tc.sendActivity({ type: 'message', summary: 'Kudos Wall link', attachments: [cardAttachment(wallLinkCard(out.link.name, wallLinkUrl(ctx.publicUrl as string, out.token), out.link.expiresAt))] });
     return;
@@ -58,15 +60,7 @@ export async function wallFromCard(ctx: TeamsContext, turn: Turn, data: Record<s
   if (verb === WALL_VERBS.revoke) {
     const out = await revokeWallLink(ctx.db, turn.ws, check, Number(text(data[WALL_INPUTS.link])), now);
     if (out.status === 'not_allowed') ctx.logger.warn({ tenant: turn.tenant, user: turn.tc.activity.from.id }, 'refused to revoke a wall link for someone who is not an admin');
-    await turn.tc.sendActivity(
-      out.status === 'revoked'
-        ? `Wall link "${out.name}" revoked: pages open on it stop updating.`
-        : out.status === 'already_revoked'
-          ? `Wall link "${out.name}" was already revoked.`
-          : out.status === 'not_found'
-            ? 'That wall link is not there any more.'
-            : WALL_NOT_ADMIN,
-    );
+    await turn.tc.sendActivity(revokeWallLinkText(out, WALL_NOT_ADMIN).text);
     return;
   }
   if (verb === WALL_VERBS.framing) {
