@@ -4,7 +4,7 @@ import type { Kysely } from 'kysely';
 import { insertAudit } from '../db/queries/audit';
 import type { Database, WorkspaceRow } from '../db/schema';
 import { recordAdminAction, type AdminCheck } from './admin';
-import { exportKudos } from './export';
+import { exportKudos, exportRecords, formatExport, type ExportRecord } from './export';
 import type { CoreDeps } from './give';
 import { resolvePerson } from './people';
 
@@ -25,9 +25,11 @@ export async function exportMine(
   const db = deps.db;
   const person = await resolvePerson(db, deps.directory, workspace, externalId, deps.clock());
   if (!person) return { status: 'unknown_person' };
-  const csv = await collect(exportKudos(db, workspace, { person: { id: person.id }, format: 'csv' }));
-  const json = await collect(exportKudos(db, workspace, { person: { id: person.id }, format: 'json' }));
-  const kudos = (JSON.parse(json) as unknown[]).length;
+  // Read once, written twice.
+  const records: ExportRecord[] = [];
+  for await (const page of exportRecords(db, workspace, { person: { id: person.id } })) records.push(...page);
+  const [csv, json] = await Promise.all([collect(formatExport([records], 'csv', { withRole: true })), collect(formatExport([records], 'json', { withRole: true }))]);
+  const kudos = records.length;
   await insertAudit(db, { workspaceId: workspace.id, actorId: person.id, action: 'data.export.self', target: externalId, before: null, after: { kudos } });
   return { status: 'ok', csv: Buffer.from(csv), json: Buffer.from(json), kudos };
 }

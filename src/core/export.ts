@@ -94,7 +94,7 @@ function toRecord(r: ExportRow, personId: number | undefined): ExportRecord {
 }
 
 /** Pages of records as CSV or JSON text: one chunk per page, and the header / brackets around them. */
-export async function* formatExport(pages: AsyncIterable<ExportRecord[]>, format: ExportFormat, o: { withRole: boolean }): AsyncGenerator<string> {
+export async function* formatExport(pages: AsyncIterable<ExportRecord[]> | Iterable<ExportRecord[]>, format: ExportFormat, o: { withRole: boolean }): AsyncGenerator<string> {
   if (format === 'csv') {
     yield csvLine(o.withRole ? [...CSV_COLUMNS, 'role'] : [...CSV_COLUMNS]);
     for await (const page of pages) if (page.length) yield page.map((r) => csvLine(csvFields(r, o.withRole))).join('');
