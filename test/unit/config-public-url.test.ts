@@ -1,16 +1,7 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { configFailure } from '../helpers/config';
 
 /** PUBLIC_URL: where download links point; optional, https (http only for localhost), no query or fragment. */
-
-function failure(env: NodeJS.ProcessEnv): string {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('loadConfig accepted the configuration');
-}
 
 describe('PUBLIC_URL', () => {
   it.each([
@@ -29,7 +20,7 @@ describe('PUBLIC_URL', () => {
   it.each(['abc', '0', 'kudos.example.com', 'ftp://kudos.example.com', 'http://kudos.example.com', 'https://kudos.example.com/?a=1', 'https://kudos.example.com/#x'])(
     'refuses %j, naming PUBLIC_URL',
     (value) => {
-      expect(failure({ PUBLIC_URL: value })).toContain('PUBLIC_URL');
+      expect(configFailure({ PUBLIC_URL: value })).toContain('PUBLIC_URL');
     },
   );
 });

@@ -1,19 +1,10 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { configFailure } from '../helpers/config';
 
 /** MICROSOFT_APP_TYPE: SingleTenant by default (Azure creates no new multi-tenant bots), MultiTenant still accepted. */
 
 const APP = { MICROSOFT_APP_ID: '8d7c6b5a-1234-4e5f-9a8b-0c1d2e3f4a5b', MICROSOFT_APP_PASSWORD: 'not-a-real-secret' };
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
-
-function failure(env: NodeJS.ProcessEnv): string {
-  try {
-    loadConfig(env);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return (err as Error).message;
-  }
-  throw new Error('loadConfig accepted the configuration');
-}
 
 describe('Teams app type', () => {
   it('defaults to SingleTenant with the tenant id given', () => {
@@ -22,15 +13,15 @@ describe('Teams app type', () => {
   });
 
   it('refuses the default without a tenant id, naming MICROSOFT_APP_TENANT_ID and the MultiTenant way out', () => {
-    const message = failure({ ...APP });
+    const message = configFailure({ ...APP });
     expect(message).toContain('MICROSOFT_APP_TENANT_ID');
     expect(message).toContain('SingleTenant');
     expect(message).toContain('MICROSOFT_APP_TYPE=MultiTenant');
   });
 
   it('refuses SingleTenant and UserAssignedMsi without a tenant id', () => {
-    expect(failure({ ...APP, MICROSOFT_APP_TYPE: 'SingleTenant' })).toContain('MICROSOFT_APP_TENANT_ID');
-    expect(failure({ MICROSOFT_APP_ID: APP.MICROSOFT_APP_ID, MICROSOFT_APP_TYPE: 'UserAssignedMsi' })).toContain('MICROSOFT_APP_TENANT_ID');
+    expect(configFailure({ ...APP, MICROSOFT_APP_TYPE: 'SingleTenant' })).toContain('MICROSOFT_APP_TENANT_ID');
+    expect(configFailure({ MICROSOFT_APP_ID: APP.MICROSOFT_APP_ID, MICROSOFT_APP_TYPE: 'UserAssignedMsi' })).toContain('MICROSOFT_APP_TENANT_ID');
   });
 
   it('accepts a user-assigned managed identity without a password', () => {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
-import { ConfigError, loadConfig } from '../../src/config';
+import { loadConfig } from '../../src/config';
+import { configFailure } from '../helpers/config';
 import { parseKey, Secrets, SecretsError } from '../../src/core/secrets';
 
 const key = () => randomBytes(32);
@@ -69,13 +70,7 @@ describe('the encryption keys in the configuration', () => {
 
   it('stops start-up on a bad key, naming the variable and never its value', () => {
     const bad = 'not-a-key-at-all-but-secret-looking';
-    let message = '';
-    try {
-      loadConfig({ KUDOS_ENCRYPTION_KEY: bad });
-    } catch (err) {
-      expect(err).toBeInstanceOf(ConfigError);
-      message = (err as Error).message;
-    }
+    const message = configFailure({ KUDOS_ENCRYPTION_KEY: bad });
     expect(message).toContain('KUDOS_ENCRYPTION_KEY');
     expect(message).toContain('openssl rand -base64 32');
     expect(message).not.toContain(bad);
